@@ -1,0 +1,63 @@
+package dev.jsmtp;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.OptionalLong;
+
+/**
+ * The octets of one RFC 5322 message as handed to DATA or BDAT, with what the transaction must declare about
+ * them: the size (RFC 1870), the body type (RFC 6152, RFC 3030) and whether the header section is UTF-8
+ * (RFC 6532). Line endings may be anything: the wire layer turns them into CRLF and dot-stuffs.
+ */
+public interface MessageContent {
+
+    /** Writes the message; may be called again for a retry. */
+    void writeTo(OutputStream out) throws IOException;
+
+    /** The size in octets after CRLF normalisation, when known in advance. */
+    OptionalLong size();
+
+    /** The kind of octets in the body. */
+    BodyType bodyType();
+
+    /** True when the header section has non-ASCII characters, which only SMTPUTF8 may carry. */
+    boolean requiresSmtpUtf8();
+
+    /** Supplies a fresh stream of the content each time it is asked. */
+    @FunctionalInterface
+    interface StreamSupplier {
+        InputStream open() throws IOException;
+    }
+
+    /** The given octets; size, body type and header charset are read from them. */
+    static MessageContent of(byte[] message) {
+        byte[] copy = message.clone();
+        ContentScan scan = ContentScan.of(copy, 0, copy.length);
+        return new StreamContent(() -> new ByteArrayInputStream(copy), OptionalLong.of(scan.normalisedSize()),
+                scan.bodyType(), scan.headerNeedsSmtpUtf8());
+    }
+
+    /** A message written as text in UTF-8. */
+    static MessageContent of(String message) {
+        return of(message.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A file holding a message; it is read once now to learn its size and body type, then streamed. */
+    static MessageContent of(java.nio.file.Path file) throws IOException {
+        ContentScan scan;
+        try (InputStream in = Files.newInputStream(file)) {
+            scan = ContentScan.of(in);
+        }
+        return new StreamContent(() -> Files.newInputStream(file), OptionalLong.of(scan.normalisedSize()),
+                scan.bodyType(), scan.headerNeedsSmtpUtf8());
+    }
+
+    /** A stream whose properties the caller states; {@code size} may be empty when unknown. */
+    static MessageContent of(StreamSupplier stream, OptionalLong size, BodyType bodyType, boolean smtpUtf8) {
+        return new StreamContent(stream, size, bodyType, smtpUtf8);
+    }
+}

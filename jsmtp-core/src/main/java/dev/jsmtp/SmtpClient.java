@@ -1,0 +1,235 @@
+package dev.jsmtp;
+
+import dev.jsmtp.message.MailMessage;
+import dev.jsmtp.session.Session;
+import dev.jsmtp.session.SessionConfig;
+import dev.jsmtp.tls.TlsSettings;
+
+import java.io.IOException;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Sends mail to one SMTP server (RFC 5321) with the TLS, authentication and pipelining settings chosen when it
+ * was built. Secure by default: certificates and host names are verified, STARTTLS is required unless asked
+ * otherwise, and credentials are never sent over an unencrypted connection unless explicitly allowed.
+ *
+ * <pre>{@code
+ * SmtpClient client = SmtpClient.builder("smtp.example.org")
+ *         .tlsMode(TlsMode.IMPLICIT)
+ *         .credentials(Credentials.password("me@example.org", appPassword))
+ *         .build();
+ * SendResult result = client.send(Envelope.of("me@example.org", "you@example.net"), MessageContent.of(bytes));
+ * }</pre>
+ */
+public final class SmtpClient implements AutoCloseable {
+
+    private final SessionConfig config;
+
+    private SmtpClient(SessionConfig config) {
+        this.config = config;
+    }
+
+    /** A builder for a client of the server at {@code host}. */
+    public static Builder builder(String host) {
+        return new Builder(host);
+    }
+
+    /** The settings this client connects with (host, port, TLS mode …). */
+    public SessionConfig config() {
+        return config;
+    }
+
+    /**
+     * Opens a connection, sends one message and closes. Recipients refused individually are in the result; an
+     * exception means nothing was delivered (or, when all-or-nothing was chosen, that any recipient was refused).
+     */
+    public SendResult send(Envelope envelope, MessageContent content) throws IOException {
+        try (SmtpConnection connection = connect(SmtpConnection.Stage.AUTH)) {
+            return connection.send(envelope, content);
+        }
+    }
+
+    /** Sends a composed message; the envelope comes from its From/Sender and To, Cc and Bcc. */
+    public SendResult send(MailMessage message) throws IOException {
+        return send(message.envelope(), message.content());
+    }
+
+    /** Opens a session and runs its opening up to {@code stage}, for step-by-step use. */
+    public SmtpConnection connect(SmtpConnection.Stage stage) throws IOException {
+        Session session = Session.open(config);
+        try {
+            session.advanceTo(stage);
+            return session;
+        } catch (IOException | RuntimeException e) {
+            session.abort();
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        // Connections are not kept between sends yet; nothing to release.
+    }
+
+    /** Configures an {@link SmtpClient}. */
+    public static final class Builder {
+        private final String host;
+        private int port = -1;
+        private TlsMode tlsMode = TlsMode.IMPLICIT;
+        private final TlsSettings.Builder tls = TlsSettings.builder();
+        private Credentials credentials;
+        private String authMechanism;
+        private boolean allowCleartextAuthentication;
+        private boolean alwaysSendInitialResponse;
+        private String clientName;
+        private Timeouts timeouts = Timeouts.DEFAULTS;
+        private TranscriptListener transcript = TranscriptListener.NONE;
+        private boolean transcribeContent;
+        private boolean allOrNothing;
+        private boolean pipelining = true;
+        private boolean chunking = true;
+
+        private Builder(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            if (host.isBlank()) {
+                throw new IllegalArgumentException("empty host name");
+            }
+        }
+
+        /** The TCP port; defaults to the TLS mode's usual port (465, 587 or 25). */
+        public Builder port(int port) {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** How the connection is encrypted; default {@link TlsMode#IMPLICIT}. */
+        public Builder tlsMode(TlsMode mode) {
+            this.tlsMode = Objects.requireNonNull(mode);
+            return this;
+        }
+
+        /** Trusts only the CA certificates in this PEM file instead of the JDK's trust store. */
+        public Builder trustedCertificates(java.nio.file.Path pemFile) throws IOException {
+            tls.trustedCertificates(pemFile);
+            return this;
+        }
+
+        /** Trusts only the certificates in this key store instead of the JDK's trust store. */
+        public Builder trustStore(KeyStore trustStore) {
+            tls.trustStore(trustStore);
+            return this;
+        }
+
+        /**
+         * Accepts any certificate and any host name. Anyone on the path can then read and change the mail and the
+         * credentials; use it only against throwaway test servers.
+         */
+        public Builder trustAllCertificatesDangerously() {
+            tls.trustAllCertificatesDangerously();
+            return this;
+        }
+
+        /** The name to verify the certificate against (and send as SNI) when connecting by address. */
+        public Builder tlsServerName(String name) {
+            tls.serverName(name);
+            return this;
+        }
+
+        /** Presents a client certificate: a PEM certificate chain and its PKCS#8 PEM private key. */
+        public Builder clientCertificate(java.nio.file.Path certificatePem, java.nio.file.Path privateKeyPem)
+                throws IOException {
+            tls.clientCertificate(certificatePem, privateKeyPem);
+            return this;
+        }
+
+        /** Authenticates with these credentials after TLS. */
+        public Builder credentials(Credentials credentials) {
+            this.credentials = credentials;
+            return this;
+        }
+
+        /** Uses this SASL mechanism instead of choosing one from the credentials and the server's offer. */
+        public Builder authMechanism(String mechanism) {
+            this.authMechanism = mechanism;
+            return this;
+        }
+
+        /**
+         * Allows AUTH over a connection without TLS, where anyone on the path can read the credentials. For test
+         * servers on localhost.
+         */
+        public Builder allowCleartextAuthenticationDangerously() {
+            this.allowCleartextAuthentication = true;
+            return this;
+        }
+
+        /** Always sends the SASL initial response on the AUTH line, even past 512 octets (some servers need it). */
+        public Builder alwaysSendInitialResponse(boolean always) {
+            this.alwaysSendInitialResponse = always;
+            return this;
+        }
+
+        /** The name sent with EHLO/HELO; default the local address literal, such as {@code [127.0.0.1]}. */
+        public Builder clientName(String name) {
+            this.clientName = name;
+            return this;
+        }
+
+        public Builder timeouts(Timeouts timeouts) {
+            this.timeouts = Objects.requireNonNull(timeouts);
+            return this;
+        }
+
+        /** The same timeout for every wait. */
+        public Builder timeout(Duration timeout) {
+            return timeouts(Timeouts.all(timeout));
+        }
+
+        /** Receives every command, reply and TLS event, secrets masked. */
+        public Builder transcript(TranscriptListener listener) {
+            this.transcript = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        /** Puts the message content in the transcript too (default: a one-line summary). */
+        public Builder transcribeContent(boolean include) {
+            this.transcribeContent = include;
+            return this;
+        }
+
+        /**
+         * When any recipient is refused, sends RSET before the data and throws {@link SmtpRejectedException}
+         * listing them, so nothing is delivered. Default off: the accepted recipients get the message.
+         */
+        public Builder allOrNothing(boolean allOrNothing) {
+            this.allOrNothing = allOrNothing;
+            return this;
+        }
+
+        /** Uses PIPELINING when offered (default on). */
+        public Builder pipelining(boolean use) {
+            this.pipelining = use;
+            return this;
+        }
+
+        /** Uses CHUNKING (BDAT) when offered (default on). */
+        public Builder chunking(boolean use) {
+            this.chunking = use;
+            return this;
+        }
+
+        public SmtpClient build() {
+            int effectivePort = port > 0 ? port : tlsMode.defaultPort();
+            return new SmtpClient(new SessionConfig(host, effectivePort, tlsMode, tls.build(),
+                    Optional.ofNullable(credentials), Optional.ofNullable(authMechanism),
+                    allowCleartextAuthentication, alwaysSendInitialResponse, Optional.ofNullable(clientName),
+                    timeouts, transcript, transcribeContent, allOrNothing, pipelining, chunking));
+        }
+    }
+}
