@@ -27,6 +27,15 @@ public interface MessageContent {
     /** True when the header section has non-ASCII characters, which only SMTPUTF8 may carry. */
     boolean requiresSmtpUtf8();
 
+    /**
+     * The content to send to a server with these extensions. Composed messages override this to use 8-bit
+     * bodies when 8BITMIME is offered and UTF-8 headers when SMTPUTF8 is (RFC 6152, RFC 6532); fixed octets
+     * are sent as they are.
+     */
+    default MessageContent adaptTo(Extensions extensions) {
+        return this;
+    }
+
     /** Supplies a fresh stream of the content each time it is asked. */
     @FunctionalInterface
     interface StreamSupplier {
