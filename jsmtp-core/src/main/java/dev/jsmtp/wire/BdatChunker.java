@@ -21,9 +21,9 @@ public final class BdatChunker extends OutputStream {
     }
 
     private final CommandWriter out;
-    private final int chunkSize;
+    private int chunkSize;
     private final ChunkListener listener;
-    private final byte[] chunk;
+    private byte[] chunk;
     private int count;
     private boolean finished;
 
@@ -68,6 +68,32 @@ public final class BdatChunker extends OutputStream {
             count += n;
             off += n;
             len -= n;
+        }
+    }
+
+    /**
+     * Changes the size of the chunks that follow (a session sends a small speculative first chunk, then larger
+     * ones once a recipient was accepted). Octets already buffered stay in the current chunk.
+     */
+    public void chunkSize(int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException("chunk size must be positive: " + size);
+        }
+        if (size > chunk.length) {
+            chunk = java.util.Arrays.copyOf(chunk, size);
+        }
+        chunkSize = Math.max(size, count);
+    }
+
+    /**
+     * Sends the octets buffered so far as a chunk that is not the last, so the transaction can be checked (or
+     * reset) before it is committed; does nothing when nothing is buffered.
+     */
+    public void endChunk() throws IOException {
+        checkOpen();
+        if (count > 0) {
+            sendChunk(chunk, 0, count, false);
+            count = 0;
         }
     }
 
