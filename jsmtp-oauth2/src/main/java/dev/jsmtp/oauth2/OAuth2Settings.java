@@ -50,6 +50,7 @@ public record OAuth2Settings(OAuth2Provider provider, String clientId, Optional<
     public static final String DEVICE_URL = "oauth2-device-url";
     public static final String REDIRECT_PORT = "oauth2-redirect-port";
     public static final String FLOW = "oauth2-flow";
+    public static final String GRANT = "oauth2-grant";
     public static final String TOKEN_STORE_CMD = "token-store-cmd";
     public static final String TOKEN_DIR = "oauth2-token-dir";
 
@@ -115,6 +116,20 @@ public record OAuth2Settings(OAuth2Provider provider, String clientId, Optional<
         provider = tokenUrl.map(provider::withTokenEndpoint).orElse(provider);
         provider = uri(properties, AUTH_URL).map(provider::withAuthorizationEndpoint).orElse(provider);
         provider = uri(properties, DEVICE_URL).map(provider::withDeviceAuthorizationEndpoint).orElse(provider);
+        Optional<String> grant = value(properties, GRANT).map(g -> g.toLowerCase(Locale.ROOT));
+        if (grant.isPresent()) {
+            switch (grant.get()) {
+                case "user":
+                    provider = provider.withGrant(OAuth2Provider.Grant.USER);
+                    break;
+                case "client-credentials":
+                    provider = provider.withGrant(OAuth2Provider.Grant.CLIENT_CREDENTIALS);
+                    break;
+                default:
+                    throw new IllegalArgumentException(GRANT + " must be user or client-credentials, not \""
+                            + grant.get() + "\"");
+            }
+        }
         List<String> scopes = value(properties, SCOPE)
                 .map(s -> Arrays.asList(s.trim().split("[\\s]+")))
                 .orElse(provider.scopes());

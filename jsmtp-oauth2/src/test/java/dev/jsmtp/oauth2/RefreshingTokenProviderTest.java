@@ -243,10 +243,8 @@ class RefreshingTokenProviderTest {
         Map<String, String> keys = new HashMap<>(mock.settings(tokens));
         keys.put("oauth2-client-secret", "s3cret-value");
         keys.put("oauth2-scope", "https://outlook.office365.com/.default");
+        keys.put("oauth2-grant", "client-credentials");
         settings = OAuth2Settings.fromProperties(keys);
-        settings = new OAuth2Settings(settings.provider().withGrant(OAuth2Provider.Grant.CLIENT_CREDENTIALS),
-                settings.clientId(), settings.clientSecret(), settings.scopes(), settings.redirectPort(),
-                settings.tenant(), settings.flow(), settings.tokenStoreCommand(), settings.tokenDirectory());
         RefreshingTokenProvider provider = RefreshingTokenProvider.forClientCredentials(endpoint(), settings.scopes(),
                 clock, MARGIN);
 
