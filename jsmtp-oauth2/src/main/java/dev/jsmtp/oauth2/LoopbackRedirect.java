@@ -43,7 +43,13 @@ final class LoopbackRedirect implements AutoCloseable {
     static LoopbackRedirect start(String redirectHost, int port, String state) throws IOException {
         InetAddress bind = redirectHost.equals("[::1]") ? InetAddress.getByName("::1")
                 : InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
-        HttpServer server = HttpServer.create(new InetSocketAddress(bind, port), 0);
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(bind, port), 0);
+        } catch (IOException e) {
+            throw new IOException("could not listen on " + bind.getHostAddress() + ":" + port
+                    + " for the browser's return from sign-in: " + e.getMessage(), e);
+        }
         URI redirect = URI.create("http://" + redirectHost + ":" + server.getAddress().getPort() + "/");
         LoopbackRedirect loopback = new LoopbackRedirect(server, redirect, state);
         server.createContext("/", loopback::handle);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -29,6 +30,7 @@ public final class TokenEndpoint {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+    private static final int MAX_RESPONSE = 256 * 1024;
 
     private final HttpClient http;
     private final URI endpoint;
@@ -116,9 +118,22 @@ public final class TokenEndpoint {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
-        HttpResponse<String> response;
+        HttpResponse<InputStream> response;
+        String text;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = response.body()) {
+                // Token responses are a few kilobytes; a server that sends more is not one to trust with memory.
+                byte[] bytes = in.readNBytes(MAX_RESPONSE + 1);
+                if (bytes.length > MAX_RESPONSE) {
+                    throw new OAuth2Exception(where(uri) + " sent more than " + MAX_RESPONSE / 1024 + " KiB in "
+                            + "answer to the " + what + " request", OAuth2Exception.CLIENT_ERROR, Optional.empty(),
+                            false);
+                }
+                text = new String(bytes, StandardCharsets.UTF_8);
+            }
+        } catch (OAuth2Exception e) {
+            throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for " + where(uri), e);
@@ -127,7 +142,7 @@ public final class TokenEndpoint {
         }
         JsonNode json = null;
         try {
-            json = JSON.readTree(response.body());
+            json = JSON.readTree(text);
         } catch (JsonProcessingException e) {
             // Handled below: the body is never echoed, since a 200 body holds tokens.
         }

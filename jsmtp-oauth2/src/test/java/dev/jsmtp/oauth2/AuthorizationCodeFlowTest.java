@@ -14,6 +14,8 @@ import java.io.PipedReader;
 import java.io.PipedWriter;
 import java.io.PrintStream;
 import java.io.StringReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +24,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -169,6 +172,21 @@ class AuthorizationCodeFlowTest {
         assertThat(response.refreshToken()).isPresent();
         assertThat(watcher.text()).contains("paste it here")
                 .contains("Not accepted: that address belongs to another sign-in");
+    }
+
+    @Test
+    void aBusyFixedRedirectPortIsReportedAsSuch() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Map<String, String> keys = new HashMap<>(mock.settings(tokens));
+            keys.put("oauth2-redirect-port", String.valueOf(taken.getLocalPort()));
+            OAuth2Settings fixed = OAuth2Settings.fromProperties(keys);
+            AuthorizationCodeFlow flow = new AuthorizationCodeFlow(fixed, TokenEndpoint.of(fixed, http,
+                    Clock.systemUTC()), new PlayingBrowser(), new SecureRandom(), Duration.ofSeconds(5));
+
+            assertThatThrownBy(() -> flow.run(out, new BufferedReader(new StringReader(""))))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("could not listen on 127.0.0.1:" + taken.getLocalPort());
+        }
     }
 
     private static String codeFrom(URI redirect) {
