@@ -16,9 +16,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Keeps each account's sign-in in {@code <directory>/<account>.json}, readable by its owner only: files are created
- * with mode 0600 and the directory with 0700 on POSIX systems (set at creation, so no other user can open the file
- * in between), and replaced atomically so a crash never leaves half a token.
+ * Keeps each account's sign-in (RFC 6749 refresh token) in {@code <directory>/<account>.json}, readable by its
+ * owner only: files are created with mode 0600 and the directory with 0700 on POSIX systems (set at creation, so no
+ * other user can open the file in between), and replaced atomically so a crash never leaves half a token.
  */
 public final class FileTokenStore implements TokenStore {
 
