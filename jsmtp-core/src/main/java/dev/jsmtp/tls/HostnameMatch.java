@@ -90,7 +90,7 @@ final class HostnameMatch {
         }
     }
 
-    private static boolean dnsMatches(String pattern, String name) {
+    static boolean dnsMatches(String pattern, String name) {
         String p = pattern.toLowerCase(Locale.ROOT);
         if (p.endsWith(".")) {
             p = p.substring(0, p.length() - 1);

@@ -10,14 +10,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.Date;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -29,10 +32,10 @@ import javax.net.ssl.SSLServerSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Certificates for TLS tests (RFC 5280), made once per JVM with the JDK's {@code keytool} in a temporary
- * directory: a test CA, server identities it signs (one for localhost, 127.0.0.1 and ::1; one for a wrong name;
- * an expired one), a self-signed server identity, a client identity, and a second, unrelated CA. Works offline;
- * the first call takes a few seconds (keytool runs in two parallel waves), later calls none.
+ * Certificates for TLS tests (RFC 5280), made with the JDK's {@code keytool} once per JVM at most, and kept in a
+ * cache directory under {@code java.io.tmpdir} for later JVMs: a test CA, server identities it signs (one for localhost, 127.0.0.1 and ::1; one for a wrong name;
+ * an expired one), a self-signed server identity, a client identity, and a second, unrelated CA, with a server
+ * identity it signs. Works offline; making them takes a few seconds (keytool runs in two parallel waves).
  *
  * <p>For GreenMail: {@code System.setProperty("greenmail.tls.keystore.file", keyStore(Identity.TRUSTED).toString())}
  * and {@code greenmail.tls.keystore.password} = {@link #PASSWORD}, before GreenMail's first TLS server starts.
@@ -58,6 +61,8 @@ public final class TestCertificates {
         CLIENT
     }
 
+    /** Bumped whenever the set of identities or their contents change, so old caches are not reused. */
+    private static final String CACHE_VERSION = "v1";
     private static final String LOCAL_SAN = "san=dns:localhost,ip:127.0.0.1,ip:::1";
     private static Generated generated;
 
@@ -156,10 +161,39 @@ public final class TestCertificates {
         return serverContext(identity).getServerSocketFactory();
     }
 
+    /**
+     * Reuses the certificates an earlier JVM left in the shared cache directory when they are complete and the
+     * valid ones stay valid for a while; otherwise makes them in a fresh directory and publishes it there with an
+     * atomic rename, so that JVMs running side by side never see half a set. A stale cache is left alone (another
+     * JVM may be using it); delete it by hand, or bump {@link #CACHE_VERSION}.
+     */
     private static Generated generate() throws IOException, GeneralSecurityException, InterruptedException {
+        Path cache = Paths.get(System.getProperty("java.io.tmpdir"),
+                "jsmtp-test-certificates-" + CACHE_VERSION + "-" + System.getProperty("user.name", "user"));
+        if (Files.isDirectory(cache)) {
+            try {
+                Generated reused = read(cache);
+                reused.leaves().get(Identity.TRUSTED).checkValidity(new Date(System.currentTimeMillis()
+                        + TimeUnit.DAYS.toMillis(30)));
+                return reused;
+            } catch (IOException | GeneralSecurityException | RuntimeException e) {
+                // Incomplete, unreadable or close to expiry: make a new set below.
+            }
+        }
         Path dir = Files.createTempDirectory("jsmtp-test-certificates");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir)));
+        make(dir);
+        try {
+            // Fails when the cache exists (published meanwhile, or stale and possibly in use): then keep ours.
+            Files.move(dir, cache, StandardCopyOption.ATOMIC_MOVE);
+            return read(cache);
+        } catch (IOException e) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir)));
+            return read(dir);
+        }
+    }
 
+    /** Runs keytool and writes the clean key stores and PEM files into {@code dir}. */
+    private static void make(Path dir) throws IOException, GeneralSecurityException, InterruptedException {
         // Wave 1: the two CAs and the self-signed identity need nothing else.
         run(dir, List.of(
                 genkeypair("ca.p12", "ca", "CN=jsmtp Test CA", "-ext", "bc:c"),
@@ -180,8 +214,7 @@ public final class TestCertificates {
 
         X509Certificate ca = (X509Certificate) load(dir.resolve("ca.p12")).getCertificate("ca");
         X509Certificate otherCa = (X509Certificate) load(dir.resolve("other-ca.p12")).getCertificate("ca");
-        Map<Identity, Path> stores = new EnumMap<>(Identity.class);
-        Map<Identity, X509Certificate> leaves = new EnumMap<>(Identity.class);
+        X509Certificate client = null;
         for (Identity id : Identity.values()) {
             Path file = dir.resolve(id + ".p12");
             KeyStore generatedStore = load(file);
@@ -197,16 +230,50 @@ public final class TestCertificates {
             try (OutputStream out = Files.newOutputStream(file)) {
                 clean.store(out, PASSWORD.toCharArray());
             }
+            if (id == Identity.CLIENT) {
+                client = leaf;
+                Files.writeString(dir.resolve("client-key.pem"), pem("PRIVATE KEY", key.getEncoded()));
+            }
+        }
+        Files.writeString(dir.resolve("ca.pem"), pem("CERTIFICATE", ca.getEncoded()));
+        Files.writeString(dir.resolve("other-ca.pem"), pem("CERTIFICATE", otherCa.getEncoded()));
+        Files.writeString(dir.resolve("client.pem"), pem("CERTIFICATE", client.getEncoded())
+                + pem("CERTIFICATE", ca.getEncoded()));
+    }
+
+    /** Loads a complete set from {@code dir}; any missing or unreadable file is an error. */
+    private static Generated read(Path dir) throws IOException, GeneralSecurityException {
+        Map<Identity, Path> stores = new EnumMap<>(Identity.class);
+        Map<Identity, X509Certificate> leaves = new EnumMap<>(Identity.class);
+        for (Identity id : Identity.values()) {
+            Path file = dir.resolve(id + ".p12");
+            KeyStore store = load(file);
+            String alias = id == Identity.CLIENT ? "client" : "server";
+            X509Certificate leaf = (X509Certificate) store.getCertificate(alias);
+            if (leaf == null || !store.isKeyEntry(alias)) {
+                throw new IOException("no key entry " + alias + " in " + file);
+            }
             stores.put(id, file);
             leaves.put(id, leaf);
         }
-        Path caPem = Files.writeString(dir.resolve("ca.pem"), pem("CERTIFICATE", ca.getEncoded()));
-        Path otherCaPem = Files.writeString(dir.resolve("other-ca.pem"), pem("CERTIFICATE", otherCa.getEncoded()));
-        Path clientPem = Files.writeString(dir.resolve("client.pem"),
-                pem("CERTIFICATE", leaves.get(Identity.CLIENT).getEncoded()) + pem("CERTIFICATE", ca.getEncoded()));
-        PrivateKey clientKey = (PrivateKey) load(stores.get(Identity.CLIENT)).getKey("client", PASSWORD.toCharArray());
-        Path clientKeyPem = Files.writeString(dir.resolve("client-key.pem"), pem("PRIVATE KEY", clientKey.getEncoded()));
-        return new Generated(dir, stores, leaves, ca, caPem, otherCaPem, clientPem, clientKeyPem);
+        X509Certificate ca = Pem.certificate(dir.resolve("ca.pem"));
+        Pem.certificate(dir.resolve("other-ca.pem"));
+        for (String name : List.of("client.pem", "client-key.pem")) {
+            if (!Files.isRegularFile(dir.resolve(name))) {
+                throw new IOException("missing " + dir.resolve(name));
+            }
+        }
+        return new Generated(dir, stores, leaves, ca, dir.resolve("ca.pem"), dir.resolve("other-ca.pem"),
+                dir.resolve("client.pem"), dir.resolve("client-key.pem"));
+    }
+
+    /** Test-side PEM reading through the JDK. */
+    private static final class Pem {
+        static X509Certificate certificate(Path file) throws IOException, GeneralSecurityException {
+            try (InputStream in = Files.newInputStream(file)) {
+                return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            }
+        }
     }
 
     private static List<String> genkeypair(String store, String alias, String dname, String... extra) {
