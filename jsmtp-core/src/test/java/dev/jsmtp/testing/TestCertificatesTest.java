@@ -3,14 +3,22 @@ package dev.jsmtp.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.icegreen.greenmail.util.DummySSLServerSocketFactory;
 import dev.jsmtp.testing.TestCertificates.Identity;
+import dev.jsmtp.tls.TlsUpgrade;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.security.KeyStore;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 
 class TestCertificatesTest {
@@ -69,6 +77,50 @@ class TestCertificatesTest {
         assertThat(Files.readString(TestCertificates.clientCertificatePem()))
                 .contains("-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----");
         assertThat(TestCertificates.trustingTestCa().verifiesCertificates()).isTrue();
+    }
+
+    @Test
+    void greenMailPresentsTheTrustedIdentityFromItsKeyStoreProperties() throws Exception {
+        // GreenMail reads these properties when its factory is made; a fresh factory leaves its singleton alone.
+        String fileProperty = DummySSLServerSocketFactory.GREENMAIL_KEYSTORE_FILE_PROPERTY;
+        String passwordProperty = DummySSLServerSocketFactory.GREENMAIL_KEYSTORE_PASSWORD_PROPERTY;
+        String oldFile = System.getProperty(fileProperty);
+        String oldPassword = System.getProperty(passwordProperty);
+        DummySSLServerSocketFactory factory;
+        try {
+            System.setProperty(fileProperty, TestCertificates.keyStore(Identity.TRUSTED).toString());
+            System.setProperty(passwordProperty, TestCertificates.keyStorePassword());
+            factory = new DummySSLServerSocketFactory();
+        } finally {
+            restore(fileProperty, oldFile);
+            restore(passwordProperty, oldPassword);
+        }
+        try (ServerSocket listener = factory.createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread server = new Thread(() -> {
+                try (SSLSocket accepted = (SSLSocket) listener.accept()) {
+                    accepted.startHandshake();
+                    accepted.getInputStream().read();
+                } catch (IOException e) {
+                    // the client's close ends the test server
+                }
+            });
+            server.setDaemon(true);
+            server.start();
+            Socket raw = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+            try (SSLSocket tls = TlsUpgrade.handshake(raw, "localhost", listener.getLocalPort(),
+                    TestCertificates.trustingTestCa(), Duration.ofSeconds(15))) {
+                assertThat(tls.getSession().getPeerCertificates()[0])
+                        .isEqualTo(TestCertificates.certificate(Identity.TRUSTED));
+            }
+        }
+    }
+
+    private static void restore(String property, String value) {
+        if (value == null) {
+            System.clearProperty(property);
+        } else {
+            System.setProperty(property, value);
+        }
     }
 
     @Test
