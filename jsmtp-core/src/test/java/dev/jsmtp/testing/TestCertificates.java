@@ -33,9 +33,10 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Certificates for TLS tests (RFC 5280), made with the JDK's {@code keytool} once per JVM at most, and kept in a
- * cache directory under {@code java.io.tmpdir} for later JVMs: a test CA, server identities it signs (one for localhost, 127.0.0.1 and ::1; one for a wrong name;
- * an expired one), a self-signed server identity, a client identity, and a second, unrelated CA, with a server
- * identity it signs. Works offline; making them takes a few seconds (keytool runs in two parallel waves).
+ * cache directory under {@code java.io.tmpdir} for later JVMs: a test CA and the server identities it signs (one
+ * for localhost, 127.0.0.1 and ::1; one for a wrong name; an expired one), a self-signed server identity, a client
+ * identity, and a second, unrelated CA with a server identity it signs. Works offline; making them takes a few
+ * seconds (keytool runs in two parallel waves), reusing them a fraction of one.
  *
  * <p>For GreenMail: {@code System.setProperty("greenmail.tls.keystore.file", keyStore(Identity.TRUSTED).toString())}
  * and {@code greenmail.tls.keystore.password} = {@link #PASSWORD}, before GreenMail's first TLS server starts.
