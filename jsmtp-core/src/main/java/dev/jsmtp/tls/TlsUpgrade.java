@@ -189,6 +189,9 @@ public final class TlsUpgrade {
                     + ": " + leaf.getSubjectX500Principal().getName() + ")");
         }
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SSLException && String.valueOf(t.getMessage()).contains("Unsupported or unrecognized")) {
+                return "the server did not answer in TLS (a plain-text port? port 587 and 25 use STARTTLS)";
+            }
             if (t instanceof CertificateNotYetValidException) {
                 return "certificate not yet valid";
             }

@@ -272,6 +272,22 @@ class TlsUpgradeTest {
     }
 
     @Test
+    void plainTextServerOnAnImplicitTlsConnectionIsNamedAsSuch() throws Exception {
+        try (ServerSocket plain = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Socket raw = connect(plain.getLocalPort());
+            try (Socket accepted = plain.accept()) {
+                accepted.getOutputStream().write("220 mx.example.org ESMTP ready\r\n".getBytes(
+                        StandardCharsets.US_ASCII));
+
+                assertThatThrownBy(() -> TlsUpgrade.handshake(raw, "localhost", plain.getLocalPort(),
+                        TestCertificates.trustingTestCa(), TIMEOUT))
+                        .isInstanceOf(SmtpSecurityException.class)
+                        .hasMessageStartingWith("TLS handshake failed: the server did not answer in TLS");
+            }
+        }
+    }
+
+    @Test
     void noApplicationByteIsWrittenOverAFailedSession() throws Exception {
         try (LoopbackTlsServer server = new LoopbackTlsServer(Identity.UNRELATED_CA)) {
             Socket raw = connect(server.port());
