@@ -25,6 +25,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -83,7 +84,7 @@ public final class TlsUpgrade {
             tls = (SSLSocket) settings.sslContext().getSocketFactory().createSocket(connected, name, port, true);
             SSLParameters parameters = tls.getSSLParameters();
             parameters.setProtocols(PROTOCOLS.clone());
-            parameters.setServerNames(HostnameMatch.isIpLiteral(name) ? List.of() : List.of(new SNIHostName(name)));
+            parameters.setServerNames(serverNameIndication(name));
             parameters.setEndpointIdentificationAlgorithm(settings.verifiesCertificates() ? "HTTPS" : null);
             tls.setSSLParameters(parameters);
             tls.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
@@ -111,6 +112,19 @@ public final class TlsUpgrade {
                         + Escaping.escape(String.valueOf(e.getMessage())), server, e, false);
             }
             throw new SmtpSecurityException("TLS handshake failed: " + Escaping.escape(e.toString()), server, e);
+        }
+    }
+
+    /** RFC 6066 §3: SNI carries host names only, never address literals, and only names in its strict syntax. */
+    private static List<SNIServerName> serverNameIndication(String name) {
+        if (HostnameMatch.isIpLiteral(name)) {
+            return List.of();
+        }
+        try {
+            return List.of(new SNIHostName(name));
+        } catch (IllegalArgumentException e) {
+            // Such as an underscore in an internal name: no SNI, but the name is still verified.
+            return List.of();
         }
     }
 
