@@ -116,21 +116,27 @@ final class AddressParser {
     private Path addrSpec(char end) {
         skipCfws();
         StringBuilder local = new StringBuilder();
+        boolean afterWord = false;
         while (pos < text.length() && peek() != '@') {
             char c = peek();
-            if (c == '"') {
+            if (c == '.') {
+                local.append(c);
+                pos++;
+                afterWord = false;
+            } else if (c == '(' || c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+                skipCfws();
+            } else if (afterWord) {
+                throw error("words of a local part must be joined by '.'", pos);
+            } else if (c == '"') {
                 int s = pos;
                 quotedString();
                 local.append(text, s, pos);
-            } else if (c == '.') {
-                local.append(c);
-                pos++;
-            } else if (c == '(' || c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-                skipCfws();
+                afterWord = true;
             } else if (SPECIALS.indexOf(c) >= 0) {
                 throw error("unexpected '" + c + "' in local part", pos);
             } else {
                 local.append(atom());
+                afterWord = true;
             }
         }
         if (pos >= text.length()) {
@@ -147,17 +153,22 @@ final class AddressParser {
             domain.append(text, pos, close + 1);
             pos = close + 1;
         } else {
+            boolean afterLabel = false;
             while (pos < text.length()) {
                 char c = peek();
                 if (c == '.') {
                     domain.append(c);
                     pos++;
+                    afterLabel = false;
                 } else if (c == '(' || c == ' ' || c == '\t' || c == '\r' || c == '\n') {
                     skipCfws();
                 } else if (c == end || c == ',' || c == ';' || c == '>' || SPECIALS.indexOf(c) >= 0) {
                     break;
+                } else if (afterLabel) {
+                    throw error("labels of a domain must be joined by '.'", pos);
                 } else {
                     domain.append(atom());
+                    afterLabel = true;
                 }
             }
         }
