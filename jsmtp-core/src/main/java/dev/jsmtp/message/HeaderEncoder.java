@@ -26,10 +26,13 @@ final class HeaderEncoder {
         this.utf8 = utf8;
     }
 
-    /** A field with unstructured text (Subject, Comments, custom fields). */
+    /**
+     * A field with unstructured text (Subject, Comments, custom fields). Trailing whitespace is dropped: a
+     * transport may strip it anyway, and before a line break it would be ambiguous.
+     */
     String unstructured(String name, String value) {
         Folder f = new Folder(name);
-        List<String> tokens = splitAtWhitespace(value);
+        List<String> tokens = splitAtWhitespace(value.stripTrailing());
         int first = -1;
         int last = -1;
         for (int i = 0; i < tokens.size(); i++) {
