@@ -35,6 +35,31 @@ class QuotedPrintableOutputStreamTest {
     }
 
     @Test
+    void outputDoesNotDependOnHowTheInputIsSplitIntoWrites() throws IOException {
+        Random random = new Random(7);
+        byte[] text = MimeWriter.crlf("a b  c\t\nd =e é \r\n".repeat(300) + "x".repeat(500) + " \n end ")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] whole = TransferEncoding.QUOTED_PRINTABLE.encode(text);
+        for (int round = 0; round < 50; round++) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (java.io.OutputStream qp = TransferEncoding.QUOTED_PRINTABLE.encoder(out)) {
+                int i = 0;
+                while (i < text.length) {
+                    int n = Math.min(text.length - i, random.nextInt(5) == 0 ? 1 : random.nextInt(200));
+                    if (n == 1) {
+                        qp.write(text[i]);
+                    } else {
+                        qp.write(text, i, n);
+                    }
+                    i += n;
+                }
+            }
+            assertThat(out.toByteArray()).isEqualTo(whole);
+        }
+        assertThat(decode(whole)).isEqualTo(text);
+    }
+
+    @Test
     void whitespaceBeforeALineBreakOrTheEndIsEncoded() {
         assertThat(encode("trailing \r\ntab\t\r\nend ")).isEqualTo("trailing=20\r\ntab=09\r\nend=20");
     }
