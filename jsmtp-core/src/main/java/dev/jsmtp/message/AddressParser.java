@@ -5,7 +5,6 @@ import dev.jsmtp.Path;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * A recursive-descent parser for RFC 5322 §3.4 address lists, lenient where real mail is (obs-phrase dots in
@@ -47,7 +46,6 @@ final class AddressParser {
         lastComment = null;
         int start = pos;
         List<String> words = new ArrayList<>();
-        StringBuilder localPart = new StringBuilder();
         while (true) {
             skipCfws();
             if (pos >= text.length()) {
@@ -76,7 +74,6 @@ final class AddressParser {
             if (c == '"') {
                 String q = quotedString();
                 words.add(q);
-                localPart.append(q);
             } else if (c == '.') {
                 // obs-phrase: "John Q. Public"
                 pos++;
@@ -284,9 +281,5 @@ final class AddressParser {
 
     private IllegalArgumentException error(String what, int at) {
         return new IllegalArgumentException(what + " at position " + at + " of '" + Escaping.escape(text) + "'");
-    }
-
-    static Optional<String> nonEmpty(String s) {
-        return s == null || s.isBlank() ? Optional.empty() : Optional.of(s);
     }
 }
