@@ -336,8 +336,9 @@ public final class MailMessage {
 
         private static void checkName(String name) {
             Objects.requireNonNull(name, "header name");
-            if (name.isEmpty()) {
-                throw new IllegalArgumentException("empty header name");
+            if (name.isEmpty() || name.length() > 76) {
+                throw new IllegalArgumentException("header name must be 1 to 76 characters: " + Escaping.escape(
+                        name.length() > 80 ? name.substring(0, 80) + "..." : name));
             }
             for (int i = 0; i < name.length(); i++) {
                 char c = name.charAt(i);

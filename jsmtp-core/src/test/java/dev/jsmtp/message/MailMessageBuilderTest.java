@@ -71,6 +71,7 @@ class MailMessageBuilderTest {
                 .hasMessageContaining("Subject contains CR, LF or NUL").hasMessageContaining("\\r\\n");
         assertThatThrownBy(() -> minimal().header("X-Bad Name", "v")).hasMessageContaining("ftext");
         assertThatThrownBy(() -> minimal().header("X-Colon:", "v")).hasMessageContaining("ftext");
+        assertThatThrownBy(() -> minimal().header("X-" + "n".repeat(2000), "v")).hasMessageContaining("1 to 76");
         assertThatThrownBy(() -> minimal().header("X-Ok", "a\nb")).hasMessageContaining("X-Ok contains CR");
         assertThatThrownBy(() -> minimal().header("Content-Type", "text/plain"))
                 .hasMessageContaining("own builder method");
