@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# One benchmark run, everything on 127.0.0.1: jsmtp load vs Postfix's smtp-source vs Angus Mail, against
+# Postfix's smtp-sink, interleaved and repeated; medians and ratios go to bench/results/<stamp>/summary.md.
+#
+#   bench/run.sh                      # the full run (about 5-8 minutes on 2 shared cores)
+#   QUICK=1 bench/run.sh              # modest sizes, 2 rounds: a smoke test of the script
+#
+# Knobs (environment): ROUNDS (5), SMALL_MESSAGES (20000), SMALL_SIZE (1000), TURN_MESSAGES (40),
+# RTT_MS (10), BIG_SIZE (1073741824), BIG_ROUNDS (3), BASE_PORT (12525).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+if [[ -n "${QUICK:-}" ]]; then
+  : "${ROUNDS:=2}" "${SMALL_MESSAGES:=3000}" "${TURN_MESSAGES:=10}" "${BIG_SIZE:=67108864}" "${BIG_ROUNDS:=1}"
+fi
+ROUNDS=${ROUNDS:-5}
+SMALL_MESSAGES=${SMALL_MESSAGES:-20000}
+SMALL_SIZE=${SMALL_SIZE:-1000}
+TURN_MESSAGES=${TURN_MESSAGES:-40}
+RTT_MS=${RTT_MS:-10}
+BIG_SIZE=${BIG_SIZE:-1073741824}
+BIG_ROUNDS=${BIG_ROUNDS:-3}
+BASE_PORT=${BASE_PORT:-12525}
+SINK_PORT=$BASE_PORT                  # smtp-sink: PIPELINING, no CHUNKING
+CHUNK_PORT=$((BASE_PORT + 1))         # chunking_sink.py: PIPELINING + CHUNKING
+SINK_PROXY=$((BASE_PORT + 10))        # delay proxy -> smtp-sink
+CHUNK_PROXY=$((BASE_PORT + 11))       # delay proxy -> chunking sink
+
+out="$here/results/$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$out"
+raw="$out/raw.jsonl"
+log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$out/run.log" >&2; }
+
+# --- Postfix's smtp-sink and smtp-source ------------------------------------------------------------------
+if ! [[ -x /usr/sbin/smtp-sink && -x /usr/sbin/smtp-source ]]; then
+  log "installing postfix (for smtp-sink and smtp-source)"
+  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+  echo "postfix postfix/mailname string bench.invalid" | debconf-set-selections
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q postfix >"$out/apt.log" 2>&1 \
+    || { apt-get update -q >>"$out/apt.log" 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postfix >>"$out/apt.log" 2>&1; }
+  # The package may start the system daemon; the benchmark needs only the two test programs.
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet postfix 2>/dev/null; then
+    systemctl stop postfix || true
+  fi
+  postfix stop >/dev/null 2>&1 || true
+fi
+
+# --- build --------------------------------------------------------------------------------------------------
+log "building jsmtp-cli (with jsmtp-core) and the Angus/raw drivers"
+( cd "$root" && { mvn -B -q -o -pl jsmtp-cli -am package -DskipTests dependency:build-classpath \
+      -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >"$out/build.log" 2>&1 \
+    || mvn -B -q -pl jsmtp-cli -am package -DskipTests dependency:build-classpath \
+      -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >"$out/build.log" 2>&1; } )
+( cd "$here/drivers" && { mvn -B -q -o package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt \
+      >>"$out/build.log" 2>&1 \
+    || mvn -B -q package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >>"$out/build.log" 2>&1; } )
+JSMTP_CP="$root/jsmtp-cli/target/classes:$root/jsmtp-core/target/classes:$(cat "$root/jsmtp-cli/target/classpath.txt")"
+DRIVER_CP="$here/drivers/target/classes:$(cat "$here/drivers/target/classpath.txt")"
+
+jsmtp_load() { java -cp "$JSMTP_CP" dev.jsmtp.cli.LoadCommand "$@"; }
+angus() { java -cp "$DRIVER_CP" dev.jsmtp.bench.AngusDriver "$@"; }
+
+# --- servers ------------------------------------------------------------------------------------------------
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+smtp-sink -u nobody -m 64 127.0.0.1:$SINK_PORT 256 2>"$out/smtp-sink.log" & pids+=($!)
+python3 "$here/chunking_sink.py" $CHUNK_PORT 2>"$out/chunking-sink.log" & pids+=($!)
+python3 "$here/delay_proxy.py" $SINK_PROXY 127.0.0.1 $SINK_PORT $((RTT_MS / 2)) "$out/proxy-sink.jsonl" \
+  2>"$out/proxy.log" & pids+=($!)
+python3 "$here/delay_proxy.py" $CHUNK_PROXY 127.0.0.1 $CHUNK_PORT $((RTT_MS / 2)) "$out/proxy-chunk.jsonl" \
+  2>>"$out/proxy.log" & pids+=($!)
+for port in $SINK_PORT $CHUNK_PORT $SINK_PROXY $CHUNK_PROXY; do
+  for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
+done
+# The readiness probes above are connections too: start the proxies' counts afresh.
+sleep 0.3; : >"$out/proxy-sink.jsonl"; : >"$out/proxy-chunk.jsonl"
+
+# record KIND CLIENT JSON: one line of raw.jsonl
+record() { python3 -c 'import json,sys; d=json.loads(sys.argv[3]); d.update(kind=sys.argv[1], client=sys.argv[2]); print(json.dumps(d))' "$1" "$2" "$3" >>"$raw"; }
+
+# proxy_turns FILE CONNECTIONS: waits for the proxy's lines and prints the sum of client turns
+proxy_turns() {
+  for _ in $(seq 100); do [[ $(wc -l <"$1") -ge $2 ]] && break; sleep 0.05; done
+  python3 -c 'import json,sys; print(sum(json.loads(l)["client_turns"] for l in open(sys.argv[1])))' "$1"
+}
+
+# --- 1. client turns per message on a reused connection, RTT_MS round trip --------------------------------
+# Each client sends N and 4N messages on one connection; (turns(4N) - turns(N)) / 3N removes the opening and QUIT.
+turns_case() {  # LABEL CLIENT PROXYPORT STATSFILE RECIPIENTS [extra jsmtp flags]
+  local label=$1 client=$2 port=$3 stats=$4 r=$5; shift 5
+  local t=() n json
+  for n in $TURN_MESSAGES $((TURN_MESSAGES * 4)); do
+    : >"$stats"
+    case $client in
+      jsmtp) json=$(jsmtp_load --server 127.0.0.1:$port --tls none --messages $n --recipients $r \
+                 --size $SMALL_SIZE --json "$@") ;;
+      smtp-source)
+        local s0 s1; s0=$(date +%s%N)
+        smtp-source -d -s 1 -m $n -r $r -l $SMALL_SIZE -f load@example.org -t rcpt@example.org \
+          127.0.0.1:$port
+        s1=$(date +%s%N)
+        json=$(python3 -c 'import sys; n=int(sys.argv[1]); s=(int(sys.argv[3])-int(sys.argv[2]))/1e9; print("{\"messages\":%d,\"seconds\":%f,\"messagesPerSecond\":%f}" % (n, s, n/s))' $n $s0 $s1) ;;
+      angus) json=$(angus 127.0.0.1 $port $n 1 $r $SMALL_SIZE) ;;
+    esac
+    t+=("$(proxy_turns "$stats" 1)")
+  done
+  local per
+  per=$(python3 -c 'import sys; a,b,n=map(int,sys.argv[1:]); print("%.3f" % ((b-a)/(3*n)))' "${t[0]}" "${t[1]}" $TURN_MESSAGES)
+  record turns "$client" "$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); d.update(label=sys.argv[2], recipients=int(sys.argv[3]), proxyTurnsPerMessage=float(sys.argv[4]), rttMs=int(sys.argv[5])); print(json.dumps(d))' "$json" "$label" "$r" "$per" "$RTT_MS")"
+  log "turns: $label r=$r $client: $per per message (proxy)"
+}
+
+log "1/3 client turns per message at ${RTT_MS} ms RTT"
+for r in 1 50; do
+  turns_case "PIPELINING+CHUNKING" jsmtp $CHUNK_PROXY "$out/proxy-chunk.jsonl" $r
+  turns_case "PIPELINING" jsmtp $SINK_PROXY "$out/proxy-sink.jsonl" $r
+  turns_case "PIPELINING" smtp-source $SINK_PROXY "$out/proxy-sink.jsonl" $r
+  turns_case "PIPELINING" angus $SINK_PROXY "$out/proxy-sink.jsonl" $r
+done
+
+# --- 2. small-message throughput on loopback, interleaved rounds -------------------------------------------
+log "2/3 small messages: $ROUNDS rounds of $SMALL_MESSAGES x $SMALL_SIZE bytes, 1 connection, straight to smtp-sink"
+for round in $(seq "$ROUNDS"); do
+  for client in jsmtp smtp-source angus; do
+    s0=$(date +%s%N)
+    case $client in
+      jsmtp) json=$(jsmtp_load --server 127.0.0.1:$SINK_PORT --tls none --messages $SMALL_MESSAGES \
+                 --size $SMALL_SIZE --json) ;;
+      smtp-source) smtp-source -d -s 1 -m $SMALL_MESSAGES -l $SMALL_SIZE -f load@example.org \
+                 -t rcpt@example.org 127.0.0.1:$SINK_PORT; json='{}' ;;
+      angus) json=$(angus 127.0.0.1 $SINK_PORT $SMALL_MESSAGES 1 1 $SMALL_SIZE) ;;
+    esac
+    s1=$(date +%s%N)
+    json=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); w=(int(sys.argv[3])-int(sys.argv[2]))/1e9; n=int(sys.argv[4]); d.update(round=int(sys.argv[5]), wallSeconds=w, wallMessagesPerSecond=n/w); d.setdefault("messagesPerSecond", n/w); print(json.dumps(d))' "$json" $s0 $s1 $SMALL_MESSAGES $round)
+    record small "$client" "$json"
+    log "small round $round $client: $(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print("%.0f msg/s (wall %.0f)" % (d["messagesPerSecond"], d["wallMessagesPerSecond"]))' "$json")"
+  done
+done
+
+# --- 3. one large message vs a raw socket copy of the same octets, client heap capped at 64 MiB -------------
+log "3/3 large message: $BIG_ROUNDS rounds of $BIG_SIZE bytes, jsmtp with -Xmx64m vs raw copy"
+for round in $(seq "$BIG_ROUNDS"); do
+  json=$(/usr/bin/time -f '%M' -o "$out/rss.txt" java -Xmx64m -cp "$JSMTP_CP" dev.jsmtp.cli.LoadCommand \
+           --server 127.0.0.1:$SINK_PORT --tls none --messages 1 --size "$BIG_SIZE" --json)
+  json=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); d.update(round=int(sys.argv[2]), maxRssKiB=int(open(sys.argv[3]).read().split()[-1]), xmx="64m"); print(json.dumps(d))' "$json" $round "$out/rss.txt")
+  record big jsmtp "$json"
+  json=$(java -Xmx64m -cp "$DRIVER_CP" dev.jsmtp.bench.RawCopy 127.0.0.1 $SINK_PORT "$BIG_SIZE")
+  record big raw-copy "$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); d.update(round=int(sys.argv[2])); print(json.dumps(d))' "$json" $round)"
+  log "big round $round done"
+done
+
+python3 "$here/summarize.py" "$raw" >"$out/summary.md"
+{ echo; echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'),"\
+  "$(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1), Postfix $(dpkg-query -W -f '${Version}' postfix 2>/dev/null || echo '?')."; } >>"$out/summary.md"
+cat "$out/summary.md"
+log "results in $out"

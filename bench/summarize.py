@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Turns bench/run.sh's raw.jsonl into the Markdown tables of bench/README.md (medians and ratios)."""
+import json
+import statistics
+import sys
+
+rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+
+
+def med(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else float('nan')
+
+
+def fmt(x, digits=0):
+    return '—' if x != x else f'{x:,.{digits}f}'
+
+
+print('### Client turns per message on a reused connection '
+      f'({rows[0].get("rttMs", "?")} ms RTT through the delaying proxy)\n')
+print('| server offers | recipients | client | turns/message (proxy) | turns/message (jsmtp\'s own count) '
+      '| messages/s at this RTT | p50 latency ms |')
+print('|---|---:|---|---:|---:|---:|---:|')
+for r in rows:
+    if r['kind'] != 'turns':
+        continue
+    own = r.get('clientTurnsPerMessage')
+    lat = r.get('latencyMs', {}).get('p50')
+    print(f'| {r["label"]} | {r["recipients"]} | {r["client"]} | {r["proxyTurnsPerMessage"]:.3f} '
+          f'| {"—" if own is None else f"{own:.3f}"} | {fmt(r.get("messagesPerSecond", float("nan")), 1)} '
+          f'| {"—" if lat is None else f"{lat:.2f}"} |')
+
+small = [r for r in rows if r['kind'] == 'small']
+if small:
+    n = small[0].get('messages') or '?'
+    print(f'\n### Small messages on loopback, one connection, straight to smtp-sink '
+          f'(medians of {len({r["round"] for r in small})} interleaved rounds)\n')
+    print('| client | messages/s (own clock) | messages/s (wall, JVM start included) | p50 ms | p99 ms |')
+    print('|---|---:|---:|---:|---:|')
+    by = {}
+    for client in ('jsmtp', 'smtp-source', 'angus'):
+        rs = [r for r in small if r['client'] == client]
+        if not rs:
+            continue
+        own = med([r['messagesPerSecond'] for r in rs])
+        wall = med([r['wallMessagesPerSecond'] for r in rs])
+        p50 = med([r.get('latencyMs', {}).get('p50') for r in rs])
+        p99 = med([r.get('latencyMs', {}).get('p99') for r in rs])
+        by[client] = (own, wall)
+        print(f'| {client} | {fmt(own)} | {fmt(wall)} | {fmt(p50, 3)} | {fmt(p99, 3)} |')
+    if 'jsmtp' in by:
+        for peer in ('smtp-source', 'angus'):
+            if peer in by:
+                # smtp-source has no clock of its own: its rate is wall time, which for a C program is its run.
+                own_ratio = by['jsmtp'][0] / (by[peer][1] if peer == 'smtp-source' else by[peer][0])
+                wall_ratio = by['jsmtp'][1] / by[peer][1]
+                print(f'\njsmtp / {peer}: {own_ratio:.2f}x (jsmtp\'s own clock'
+                      f'{" vs smtp-source wall" if peer == "smtp-source" else ""}), '
+                      f'{wall_ratio:.2f}x (both wall clock, JVM start-up included)')
+
+big = [r for r in rows if r['kind'] == 'big']
+if big:
+    print(f'\n### One {big[0]["messageSize"]:,}-byte message straight to smtp-sink '
+          f'(medians of {len({r["round"] for r in big})} rounds)\n')
+    print('| client | MB/s | seconds | max RSS MiB |')
+    print('|---|---:|---:|---:|')
+    rate = {}
+    for client in ('jsmtp', 'raw-copy'):
+        rs = [r for r in big if r['client'] == client]
+        rate[client] = med([r['bytesPerSecond'] for r in rs]) / 1e6
+        rss = med([r.get('maxRssKiB') for r in rs]) / 1024 if any('maxRssKiB' in r for r in rs) else float('nan')
+        print(f'| {client}{" (-Xmx64m)" if client == "jsmtp" else ""} | {fmt(rate[client])} '
+              f'| {fmt(med([r["seconds"] for r in rs]), 2)} | {fmt(rss)} |')
+    print(f'\njsmtp / raw copy: {100 * rate["jsmtp"] / rate["raw-copy"]:.0f}%')
