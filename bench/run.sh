@@ -26,6 +26,7 @@ SINK_PORT=$BASE_PORT                  # smtp-sink: PIPELINING, no CHUNKING
 CHUNK_PORT=$((BASE_PORT + 1))         # chunking_sink.py: PIPELINING + CHUNKING
 SINK_PROXY=$((BASE_PORT + 10))        # delay proxy -> smtp-sink
 CHUNK_PROXY=$((BASE_PORT + 11))       # delay proxy -> chunking sink
+FAST_PORT=$((BASE_PORT + 2))          # FastSink (Java): PIPELINING + CHUNKING, bulk reads
 
 out="$here/results/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
@@ -140,14 +141,22 @@ for round in $(seq "$ROUNDS"); do
 done
 
 # --- 3. one large message vs a raw socket copy of the same octets, client heap capped at 64 MiB -------------
+# Against smtp-sink (DATA; it parses line by line) and against FastSink (CHUNKING, reads in 256 KiB gulps), so
+# that the client's own ceiling shows as well as the sink's.
 log "3/3 large message: $BIG_ROUNDS rounds of $BIG_SIZE bytes, jsmtp with -Xmx64m vs raw copy"
-for round in $(seq "$BIG_ROUNDS"); do
+java -cp "$DRIVER_CP" dev.jsmtp.bench.FastSink $FAST_PORT 2>"$out/fast-sink.log" & pids+=($!)
+for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$FAST_PORT) 2>/dev/null && break; sleep 0.1; done
+big_case() {  # SERVER PORT MODE ROUND
+  local json
   json=$(/usr/bin/time -f '%M' -o "$out/rss.txt" java -Xmx64m -cp "$JSMTP_CP" dev.jsmtp.cli.LoadCommand \
-           --server 127.0.0.1:$SINK_PORT --tls none --messages 1 --size "$BIG_SIZE" --json)
-  json=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); d.update(round=int(sys.argv[2]), maxRssKiB=int(open(sys.argv[3]).read().split()[-1]), xmx="64m"); print(json.dumps(d))' "$json" $round "$out/rss.txt")
-  record big jsmtp "$json"
-  json=$(java -Xmx64m -cp "$DRIVER_CP" dev.jsmtp.bench.RawCopy 127.0.0.1 $SINK_PORT "$BIG_SIZE")
-  record big raw-copy "$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); d.update(round=int(sys.argv[2])); print(json.dumps(d))' "$json" $round)"
+           --server 127.0.0.1:$2 --tls none --messages 1 --size "$BIG_SIZE" --json)
+  record big jsmtp "$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); d.update(server=sys.argv[2], mode=sys.argv[3], round=int(sys.argv[4]), maxRssKiB=int(open(sys.argv[5]).read().split()[-1]), xmx="64m"); print(json.dumps(d))' "$json" $1 $3 $4 "$out/rss.txt")"
+  json=$(java -Xmx64m -cp "$DRIVER_CP" dev.jsmtp.bench.RawCopy 127.0.0.1 $2 "$BIG_SIZE" $3)
+  record big raw-copy "$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); d.update(server=sys.argv[2], mode=sys.argv[3], round=int(sys.argv[4])); print(json.dumps(d))' "$json" $1 $3 $4)"
+}
+for round in $(seq "$BIG_ROUNDS"); do
+  big_case smtp-sink $SINK_PORT data $round
+  big_case fast-sink $FAST_PORT bdat $round
   log "big round $round done"
 done
 

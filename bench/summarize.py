@@ -60,15 +60,18 @@ if small:
 
 big = [r for r in rows if r['kind'] == 'big']
 if big:
-    print(f'\n### One {big[0]["messageSize"]:,}-byte message straight to smtp-sink '
-          f'(medians of {len({r["round"] for r in big})} rounds)\n')
-    print('| client | MB/s | seconds | max RSS MiB |')
-    print('|---|---:|---:|---:|')
-    rate = {}
-    for client in ('jsmtp', 'raw-copy'):
-        rs = [r for r in big if r['client'] == client]
-        rate[client] = med([r['bytesPerSecond'] for r in rs]) / 1e6
-        rss = med([r.get('maxRssKiB') for r in rs]) / 1024 if any('maxRssKiB' in r for r in rs) else float('nan')
-        print(f'| {client}{" (-Xmx64m)" if client == "jsmtp" else ""} | {fmt(rate[client])} '
-              f'| {fmt(med([r["seconds"] for r in rs]), 2)} | {fmt(rss)} |')
-    print(f'\njsmtp / raw copy: {100 * rate["jsmtp"] / rate["raw-copy"]:.0f}%')
+    print(f'\n### One {big[0]["messageSize"]:,}-byte message (medians of {len({r["round"] for r in big})} rounds)\n')
+    print('| server | client | MB/s | seconds | max RSS MiB | jsmtp / raw copy |')
+    print('|---|---|---:|---:|---:|---:|')
+    for server, how in (('smtp-sink', 'DATA'), ('fast-sink', 'BDAT')):
+        rate = {}
+        for client in ('jsmtp', 'raw-copy'):
+            rs = [r for r in big if r['client'] == client and r.get('server') == server]
+            if not rs:
+                continue
+            rate[client] = med([r['bytesPerSecond'] for r in rs]) / 1e6
+            rss = med([r.get('maxRssKiB') for r in rs]) / 1024 if any('maxRssKiB' in r for r in rs) else float('nan')
+            ratio = f'{100 * rate["jsmtp"] / rate["raw-copy"]:.0f}%' if client == 'raw-copy' and 'jsmtp' in rate else ''
+            name = 'jsmtp load (-Xmx64m)' if client == 'jsmtp' else f'raw socket copy ({how})'
+            print(f'| {server} ({how}) | {name} | {fmt(rate[client])} '
+                  f'| {fmt(med([r["seconds"] for r in rs]), 2)} | {fmt(rss)} | {ratio} |')

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * The ceiling for one large message: EHLO, MAIL, RCPT and DATA by hand, then the generated message's octets copied
  * straight to the socket (they need no dot-stuffing), the final dot, and the time until the server's 250.
  *
- * <p>Arguments: host port size.
+ * <p>Arguments: host port size [data|bdat]; with {@code bdat} the octets go as one {@code BDAT size LAST} chunk.
  */
 public final class RawCopy {
 
@@ -30,10 +30,16 @@ public final class RawCopy {
             expect(in, "250");
             command(out, "RCPT TO:<rcpt1@example.org>\r\n");
             expect(in, "250");
-            command(out, "DATA\r\n");
-            expect(in, "354");
-            message.writeTo(out);
-            command(out, ".\r\n");
+            if (args.length > 3 && args[3].equals("bdat")) {
+                command(out, "BDAT " + message.size() + " LAST\r\n");
+                message.writeTo(out);
+                out.flush();
+            } else {
+                command(out, "DATA\r\n");
+                expect(in, "354");
+                message.writeTo(out);
+                command(out, ".\r\n");
+            }
             expect(in, "250");
             long elapsed = System.nanoTime() - start;
             command(out, "QUIT\r\n");
