@@ -5,7 +5,7 @@
 #   bench/run.sh                      # the full run (about 5-8 minutes on 2 shared cores)
 #   QUICK=1 bench/run.sh              # modest sizes, 2 rounds: a smoke test of the script
 #
-# Knobs (environment): ROUNDS (5), SMALL_MESSAGES (20000), SMALL_SIZE (1000), TURN_MESSAGES (40),
+# Knobs (environment): ROUNDS (5), SMALL_MESSAGES (15000), SMALL_SIZE (1000), TURN_MESSAGES (40),
 # RTT_MS (10), BIG_SIZE (1073741824), BIG_ROUNDS (3), BASE_PORT (12525).
 set -euo pipefail
 
@@ -15,7 +15,7 @@ if [[ -n "${QUICK:-}" ]]; then
   : "${ROUNDS:=2}" "${SMALL_MESSAGES:=3000}" "${TURN_MESSAGES:=10}" "${BIG_SIZE:=67108864}" "${BIG_ROUNDS:=1}"
 fi
 ROUNDS=${ROUNDS:-5}
-SMALL_MESSAGES=${SMALL_MESSAGES:-20000}
+SMALL_MESSAGES=${SMALL_MESSAGES:-15000}
 SMALL_SIZE=${SMALL_SIZE:-1000}
 TURN_MESSAGES=${TURN_MESSAGES:-40}
 RTT_MS=${RTT_MS:-10}
@@ -88,11 +88,13 @@ proxy_turns() {
 }
 
 # --- 1. client turns per message on a reused connection, RTT_MS round trip --------------------------------
-# Each client sends N and 4N messages on one connection; (turns(4N) - turns(N)) / 3N removes the opening and QUIT.
+# Each client sends N and 2N messages on one connection; (turns(2N) - turns(N)) / N removes the opening and QUIT.
 turns_case() {  # LABEL CLIENT PROXYPORT STATSFILE RECIPIENTS [extra jsmtp flags]
   local label=$1 client=$2 port=$3 stats=$4 r=$5; shift 5
-  local t=() n json
-  for n in $TURN_MESSAGES $((TURN_MESSAGES * 4)); do
+  local t=() n json base=$TURN_MESSAGES
+  # A peer without pipelining needs 53 round trips per 50-recipient message: fewer messages keep it short.
+  [[ $r -gt 1 ]] && base=$(( (TURN_MESSAGES + 3) / 4 ))
+  for n in $base $((base * 2)); do
     : >"$stats"
     case $client in
       jsmtp) json=$(jsmtp_load --server 127.0.0.1:$port --tls none --messages $n --recipients $r \
@@ -108,7 +110,7 @@ turns_case() {  # LABEL CLIENT PROXYPORT STATSFILE RECIPIENTS [extra jsmtp flags
     t+=("$(proxy_turns "$stats" 1)")
   done
   local per
-  per=$(python3 -c 'import sys; a,b,n=map(int,sys.argv[1:]); print("%.3f" % ((b-a)/(3*n)))' "${t[0]}" "${t[1]}" $TURN_MESSAGES)
+  per=$(python3 -c 'import sys; a,b,n=map(int,sys.argv[1:]); print("%.3f" % ((b-a)/n))' "${t[0]}" "${t[1]}" $base)
   record turns "$client" "$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); d.update(label=sys.argv[2], recipients=int(sys.argv[3]), proxyTurnsPerMessage=float(sys.argv[4]), rttMs=int(sys.argv[5])); print(json.dumps(d))' "$json" "$label" "$r" "$per" "$RTT_MS")"
   log "turns: $label r=$r $client: $per per message (proxy)"
 }
@@ -122,21 +124,28 @@ for r in 1 50; do
 done
 
 # --- 2. small-message throughput on loopback, interleaved rounds -------------------------------------------
-log "2/3 small messages: $ROUNDS rounds of $SMALL_MESSAGES x $SMALL_SIZE bytes, 1 connection, straight to smtp-sink"
+# Against smtp-sink (PIPELINING only) and against FastSink (PIPELINING + CHUNKING, which jsmtp then uses; the
+# peers send DATA to it), one connection each, no added delay.
+java -cp "$DRIVER_CP" dev.jsmtp.bench.FastSink $FAST_PORT 2>"$out/fast-sink.log" & pids+=($!)
+for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$FAST_PORT) 2>/dev/null && break; sleep 0.1; done
+log "2/3 small messages: $ROUNDS rounds of $SMALL_MESSAGES x $SMALL_SIZE bytes, 1 connection, no added delay"
 for round in $(seq "$ROUNDS"); do
-  for client in jsmtp smtp-source angus; do
-    s0=$(date +%s%N)
-    case $client in
-      jsmtp) json=$(jsmtp_load --server 127.0.0.1:$SINK_PORT --tls none --messages $SMALL_MESSAGES \
-                 --size $SMALL_SIZE --json) ;;
-      smtp-source) smtp-source -d -s 1 -m $SMALL_MESSAGES -l $SMALL_SIZE -f load@example.org \
-                 -t rcpt@example.org 127.0.0.1:$SINK_PORT; json='{}' ;;
-      angus) json=$(angus 127.0.0.1 $SINK_PORT $SMALL_MESSAGES 1 1 $SMALL_SIZE) ;;
-    esac
-    s1=$(date +%s%N)
-    json=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); w=(int(sys.argv[3])-int(sys.argv[2]))/1e9; n=int(sys.argv[4]); d.update(round=int(sys.argv[5]), wallSeconds=w, wallMessagesPerSecond=n/w); d.setdefault("messagesPerSecond", n/w); print(json.dumps(d))' "$json" $s0 $s1 $SMALL_MESSAGES $round)
-    record small "$client" "$json"
-    log "small round $round $client: $(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print("%.0f msg/s (wall %.0f)" % (d["messagesPerSecond"], d["wallMessagesPerSecond"]))' "$json")"
+  for server in smtp-sink fast-sink; do
+    port=$SINK_PORT; [[ $server == fast-sink ]] && port=$FAST_PORT
+    for client in jsmtp smtp-source angus; do
+      s0=$(date +%s%N)
+      case $client in
+        jsmtp) json=$(jsmtp_load --server 127.0.0.1:$port --tls none --messages $SMALL_MESSAGES \
+                   --size $SMALL_SIZE --json) ;;
+        smtp-source) smtp-source -d -s 1 -m $SMALL_MESSAGES -l $SMALL_SIZE -f load@example.org \
+                   -t rcpt@example.org 127.0.0.1:$port; json='{}' ;;
+        angus) json=$(angus 127.0.0.1 $port $SMALL_MESSAGES 1 1 $SMALL_SIZE) ;;
+      esac
+      s1=$(date +%s%N)
+      json=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); w=(int(sys.argv[3])-int(sys.argv[2]))/1e9; n=int(sys.argv[4]); d.update(round=int(sys.argv[5]), server=sys.argv[6], wallSeconds=w, wallMessagesPerSecond=n/w); d.setdefault("messagesPerSecond", n/w); print(json.dumps(d))' "$json" $s0 $s1 $SMALL_MESSAGES $round $server)
+      record small "$client" "$json"
+      log "small round $round $server $client: $(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print("%.0f msg/s (wall %.0f)" % (d["messagesPerSecond"], d["wallMessagesPerSecond"]))' "$json")"
+    done
   done
 done
 
@@ -144,8 +153,6 @@ done
 # Against smtp-sink (DATA; it parses line by line) and against FastSink (CHUNKING, reads in 256 KiB gulps), so
 # that the client's own ceiling shows as well as the sink's.
 log "3/3 large message: $BIG_ROUNDS rounds of $BIG_SIZE bytes, jsmtp with -Xmx64m vs raw copy"
-java -cp "$DRIVER_CP" dev.jsmtp.bench.FastSink $FAST_PORT 2>"$out/fast-sink.log" & pids+=($!)
-for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$FAST_PORT) 2>/dev/null && break; sleep 0.1; done
 big_case() {  # SERVER PORT MODE ROUND
   local json
   json=$(/usr/bin/time -f '%M' -o "$out/rss.txt" java -Xmx64m -cp "$JSMTP_CP" dev.jsmtp.cli.LoadCommand \

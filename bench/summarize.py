@@ -31,15 +31,17 @@ for r in rows:
           f'| {"—" if lat is None else f"{lat:.2f}"} |')
 
 small = [r for r in rows if r['kind'] == 'small']
-if small:
-    n = small[0].get('messages') or '?'
-    print(f'\n### Small messages on loopback, one connection, straight to smtp-sink '
-          f'(medians of {len({r["round"] for r in small})} interleaved rounds)\n')
+for server, offer in (('smtp-sink', 'PIPELINING'), ('fast-sink', 'PIPELINING+CHUNKING')):
+    rows_here = [r for r in small if r.get('server', 'smtp-sink') == server]
+    if not rows_here:
+        continue
+    print(f'\n### Small messages ({rows_here[0].get("messageSize") or "?"} bytes) on loopback, one connection, '
+          f'to {server} ({offer}); medians of {len({r["round"] for r in rows_here})} interleaved rounds\n')
     print('| client | messages/s (own clock) | messages/s (wall, JVM start included) | p50 ms | p99 ms |')
     print('|---|---:|---:|---:|---:|')
     by = {}
     for client in ('jsmtp', 'smtp-source', 'angus'):
-        rs = [r for r in small if r['client'] == client]
+        rs = [r for r in rows_here if r['client'] == client]
         if not rs:
             continue
         own = med([r['messagesPerSecond'] for r in rs])
@@ -54,8 +56,8 @@ if small:
                 # smtp-source has no clock of its own: its rate is wall time, which for a C program is its run.
                 own_ratio = by['jsmtp'][0] / (by[peer][1] if peer == 'smtp-source' else by[peer][0])
                 wall_ratio = by['jsmtp'][1] / by[peer][1]
-                print(f'\njsmtp / {peer}: {own_ratio:.2f}x (jsmtp\'s own clock'
-                      f'{" vs smtp-source wall" if peer == "smtp-source" else ""}), '
+                print(f'\njsmtp / {peer}: {own_ratio:.2f}x (own clocks'
+                      f'{", smtp-source wall" if peer == "smtp-source" else ""}), '
                       f'{wall_ratio:.2f}x (both wall clock, JVM start-up included)')
 
 big = [r for r in rows if r['kind'] == 'big']
