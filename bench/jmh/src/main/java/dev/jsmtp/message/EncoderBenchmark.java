@@ -31,6 +31,7 @@ public class EncoderBenchmark {
 
     private byte[] binary;
     private byte[] latinText;
+    private byte[] englishText;
     private OutputStream sink;
 
     @Setup
@@ -43,6 +44,13 @@ public class EncoderBenchmark {
             b.append("Grüße aus Zürich — où la crème brûlée est délicieuse, line ").append(line).append("\r\n");
         }
         latinText = java.util.Arrays.copyOf(b.toString().getBytes(StandardCharsets.UTF_8), SIZE);
+        // English prose with one accented word a line: about 2.5% of the octets need encoding.
+        b.setLength(0);
+        for (int line = 0; b.length() < SIZE; line++) {
+            b.append("We met at the café on the corner and talked about the quarterly numbers, line ")
+                    .append(line).append("\r\n");
+        }
+        englishText = java.util.Arrays.copyOf(b.toString().getBytes(StandardCharsets.UTF_8), SIZE);
         sink = new OutputStream() {
             @Override
             public void write(int c) {
@@ -62,9 +70,15 @@ public class EncoderBenchmark {
         encode(TransferEncoding.BASE64, binary);
     }
 
+    /** German and French text: about one octet in four is non-ASCII and encoded (=C3=BC …). */
     @Benchmark
     public void quotedPrintableJsmtp() throws IOException {
         encode(TransferEncoding.QUOTED_PRINTABLE, latinText);
+    }
+
+    @Benchmark
+    public void quotedPrintableJsmtpMostlyAscii() throws IOException {
+        encode(TransferEncoding.QUOTED_PRINTABLE, englishText);
     }
 
     @Benchmark
