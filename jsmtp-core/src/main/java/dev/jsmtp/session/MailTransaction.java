@@ -339,6 +339,7 @@ final class MailTransaction {
         DotStuffingOutputStream body = new DotStuffingOutputStream(io.data());
         summariseContent();
         writeContent(body, "message data");
+        io.endOfDataStarting();
         try {
             body.finish();
         } catch (SocketSide.Failure e) {
@@ -419,6 +420,7 @@ final class MailTransaction {
                 if (firstChunkSeparate && !envelopeRead) {
                     chunker.endChunk();
                 }
+                io.endOfDataStarting();
                 chunker.finish();
             } catch (SocketSide.Failure e) {
                 throw io.failure(e.socketCause(), "message data", config.timeouts().write(), endOfDataSent);

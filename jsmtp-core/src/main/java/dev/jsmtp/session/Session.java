@@ -259,6 +259,7 @@ public final class Session implements SmtpConnection {
     public SendResult send(Envelope envelope, MessageContent content) throws IOException {
         advanceTo(Stage.AUTH);
         state.require("MAIL", SessionState.READY, SessionState.AUTHENTICATED);
+        io.newTransaction();
         try {
             return new MailTransaction(this, envelope, content.adaptTo(extensions)).run();
         } catch (SmtpException e) {
@@ -351,6 +352,26 @@ public final class Session implements SmtpConnection {
     /** Client turns so far on this connection (bursts of writes between two reads). */
     public long clientTurns() {
         return io.turns();
+    }
+
+    // ---- hooks for the transport layer (pooling, cancellation) ---------------------------------------------
+
+    /** Replies read so far; unchanged across a failed send means the server answered none of it. */
+    public long repliesRead() {
+        return io.repliesRead();
+    }
+
+    /** True once the current transaction's end of data (final dot or {@code BDAT LAST}) may have been written. */
+    public boolean endOfDataWritten() {
+        return io.endOfDataWritten();
+    }
+
+    /**
+     * True when this idle session must not be reused, learnt without a round trip: bytes are already waiting
+     * (a 421), or, when {@code probeForEof}, a one-millisecond read sees the end of the stream.
+     */
+    public boolean isStale(boolean probeForEof) {
+        return !isUsable() || io.staleWithoutRoundTrip(probeForEof);
     }
 
     SessionConfig config() {
