@@ -158,7 +158,8 @@ public final class PooledTransport implements AutoCloseable {
      * Sends every message of {@code messages}, spread over the pool, telling {@code outcomes} (called by one
      * thread at a time) how each ended. At most {@code window} messages are taken from the iterator ahead of
      * their outcome, so a job of any size holds a bounded number in memory. Interrupting the caller cancels
-     * the messages in flight (each reported {@link SendOutcome.Cancelled}) and rethrows.
+     * the messages in flight (each reported {@link SendOutcome.Cancelled}) and rethrows. An exception thrown by
+     * {@code outcomes} is rethrown once every message has ended.
      */
     public BulkResult sendAll(Iterator<? extends OutgoingMessage> messages, Consumer<? super SendOutcome> outcomes)
             throws InterruptedException {
@@ -167,6 +168,8 @@ public final class PooledTransport implements AutoCloseable {
         long[] counts = new long[4];
         List<SendFuture> inFlight = new ArrayList<>();
         Object lock = new Object();
+        java.util.concurrent.atomic.AtomicReference<RuntimeException> consumerFailure =
+                new java.util.concurrent.atomic.AtomicReference<>();
         try {
             while (messages.hasNext()) {
                 free.acquire();
@@ -176,15 +179,23 @@ public final class PooledTransport implements AutoCloseable {
                 }
                 future.whenComplete((result, error) -> {
                     SendOutcome outcome = outcomeOf(future, result, error);
-                    synchronized (lock) {
-                        inFlight.remove(future);
-                        counts[index(outcome)]++;
-                        outcomes.accept(outcome);
+                    try {
+                        synchronized (lock) {
+                            inFlight.remove(future);
+                            counts[index(outcome)]++;
+                            outcomes.accept(outcome);
+                        }
+                    } catch (RuntimeException e) {
+                        consumerFailure.compareAndSet(null, e);
+                    } finally {
+                        free.release();
                     }
-                    free.release();
                 });
             }
             free.acquire(window);
+            if (consumerFailure.get() != null) {
+                throw consumerFailure.get();
+            }
         } catch (InterruptedException e) {
             List<SendFuture> cancel;
             synchronized (lock) {
@@ -319,11 +330,23 @@ public final class PooledTransport implements AutoCloseable {
             send(first, lease);
             return;
         }
+        if (lease.reused && lease.session.isStale(true)) {
+            // A whole flight written to a connection the server already dropped would come back ambiguous:
+            // one millisecond per flight buys certainty.
+            pool.discard(lease);
+            try {
+                lease = pool.acquire(true);
+            } catch (Exception e) {
+                afterFailure(first, e);
+                return;
+            }
+        }
+        int room = Math.min(settings.pipelinedWindow(), settings.maxMessagesPerConnection() - lease.messages);
         List<Job> batch = new ArrayList<>();
         batch.add(first);
         List<Job> later = new ArrayList<>();
         Job next;
-        while (batch.size() < settings.pipelinedWindow() && (next = queue.poll()) != null) {
+        while (batch.size() < room && (next = queue.poll()) != null) {
             if (next.future.isDone()) {
                 continue;
             }
