@@ -423,6 +423,33 @@ class PooledTransportTest {
         }
     }
 
+    @Test
+    void retriesAConnectionLostBeforeTheTransactionBegan() throws Exception {
+        try (FakeSmtpServer server = FakeSmtpServer.modern();
+             PooledTransport t = transport(server, 1, 100, RetryPolicy.exponential(3, Duration.ofSeconds(1),
+                     Duration.ofMinutes(1)), 0)) {
+            server.hook((c, line) -> line.startsWith("EHLO") && c.id == 1 ? "!close" : null);
+            SendResult r = t.send(message(1));
+            assertThat(r.finalReply().code()).isEqualTo(250);
+            assertThat(server.connections()).isEqualTo(2);
+            assertThat(t.retries()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void givesUpWhenTheNextAttemptWouldPassTheDeadline() throws Exception {
+        try (FakeSmtpServer server = FakeSmtpServer.modern();
+             PooledTransport t = transport(server, 1, 100, new RetryPolicy(10, Duration.ofSeconds(4), 2,
+                     Duration.ofMinutes(1), 0, Duration.ofSeconds(10)), 0)) {
+            server.hook((c, line) -> line.startsWith("MAIL") ? "452 4.3.1 insufficient system storage" : null);
+            assertThatThrownBy(() -> t.send(message(1))).isInstanceOf(SmtpRejectedException.class)
+                    .hasMessageContaining("452");
+            // Attempts at 0 s and 4 s; the next would start at 12 s, past the 10 s deadline.
+            assertThat(server.commandCount("MAIL")).isEqualTo(2);
+            assertThat(ticker.sleeps()).containsExactly(Duration.ofSeconds(4).toNanos());
+        }
+    }
+
     private static void awaitClientClose(FakeSmtpServer server, int count) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (server.closedByClient() < count && System.nanoTime() < end) {

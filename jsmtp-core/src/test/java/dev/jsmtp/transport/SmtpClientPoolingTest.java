@@ -1,0 +1,62 @@
+package dev.jsmtp.transport;
+
+import dev.jsmtp.Envelope;
+import dev.jsmtp.MessageContent;
+import dev.jsmtp.RetryPolicy;
+import dev.jsmtp.SendFuture;
+import dev.jsmtp.SendOutcome;
+import dev.jsmtp.SmtpClient;
+import dev.jsmtp.TlsMode;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The public SmtpClient API over the pool: its builder options reach the transport. */
+class SmtpClientPoolingTest {
+
+    private static SmtpClient.Builder client(FakeSmtpServer server) {
+        return SmtpClient.builder("127.0.0.1").port(server.port()).tlsMode(TlsMode.NONE)
+                .clientName("client.example").timeout(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void sendsReuseOnePooledConnectionAndCloseQuitsIt() throws Exception {
+        try (FakeSmtpServer server = FakeSmtpServer.modern()) {
+            SmtpClient client = client(server).build();
+            for (int i = 0; i < 3; i++) {
+                client.send(Envelope.of("a@example.org", "b@example.org"), MessageContent.of("Subject: x\r\n\r\nx\r\n"));
+            }
+            client.close();
+            assertThat(server.connections()).isEqualTo(1);
+            assertThat(server.quits()).isEqualTo(1);
+            assertThat(server.deliveries()).hasSize(3);
+        }
+    }
+
+    @Test
+    void asyncSendsUseAtMostMaxConnectionsAndEachMessageAtMostItsLimit() throws Exception {
+        try (FakeSmtpServer server = FakeSmtpServer.modern();
+             SmtpClient client = client(server).maxConnections(2).maxMessagesPerConnection(5)
+                     .idleTimeout(Duration.ofSeconds(5)).retryPolicy(RetryPolicy.NONE).build()) {
+            List<SendFuture> futures = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                futures.add(client.sendAsync(Envelope.of("a@example.org", "r" + i + "@example.org"),
+                        MessageContent.of("To: r" + i + "@example.org\r\n\r\nx\r\n")));
+            }
+            for (SendFuture f : futures) {
+                assertThat(f.get(20, TimeUnit.SECONDS).finalReply().code()).isEqualTo(250);
+                assertThat(f.outcome()).isInstanceOf(SendOutcome.Sent.class);
+            }
+            assertThat(server.maxConcurrentConnections()).isLessThanOrEqualTo(2);
+            assertThat(server.deliveries().stream().collect(java.util.stream.Collectors.groupingBy(
+                    FakeSmtpServer.Delivery::connection, java.util.stream.Collectors.counting())).values())
+                    .allMatch(n -> n <= 5);
+            assertThat(server.connections()).isGreaterThanOrEqualTo(6);
+        }
+    }
+}
