@@ -70,6 +70,9 @@ public final class PooledTransport implements AutoCloseable {
     private final LinkedBlockingDeque<Job> queue = new LinkedBlockingDeque<>();
     private final ExecutorService senders;
     private final AtomicLong retries = new AtomicLong();
+    private final AtomicLong clientTurns = new AtomicLong();
+    private final AtomicLong transactions = new AtomicLong();
+    private final java.util.concurrent.ScheduledFuture<?> reaper;
     private int running;
     private boolean closed;
 
@@ -84,6 +87,7 @@ public final class PooledTransport implements AutoCloseable {
                 settings.maxMessagesPerConnection(), settings.idleTimeout(), this::open, ticker);
         this.rateLimiter = settings.ratePerMinute() > 0 ? new RateLimiter(settings.ratePerMinute(), ticker) : null;
         this.pipelinedTransactions = new AtomicBoolean(settings.pipelinedWindow() > 1);
+        this.reaper = IdleReaper.watch(pool, settings.idleTimeout());
         AtomicInteger n = new AtomicInteger();
         this.senders = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "jsmtp-sender-" + n.incrementAndGet());
@@ -242,6 +246,19 @@ public final class PooledTransport implements AutoCloseable {
         return retries.get();
     }
 
+    /**
+     * Client turns (flights of commands between two waits for replies) spent on transactions so far, on every
+     * connection; divided by {@link #transactions()} it shows the round trips a message costs.
+     */
+    public long clientTurns() {
+        return clientTurns.get();
+    }
+
+    /** Transactions attempted so far (each message once per attempt). */
+    public long transactions() {
+        return transactions.get();
+    }
+
     /** Connections opened so far. */
     public int connectionsOpened() {
         return pool.connectionsOpened();
@@ -278,6 +295,7 @@ public final class PooledTransport implements AutoCloseable {
             job.future.completeExceptionally(new SmtpConnectionException("the client was closed before this "
                     + "message was sent", config.server(), null, false));
         }
+        reaper.cancel(false);
         pool.close(deadline);
         senders.shutdown();
     }
@@ -374,7 +392,10 @@ public final class PooledTransport implements AutoCloseable {
             job.current = session;
             items.add(new PipelinedBatch.Item(job.message.envelope(), job.message.content()));
         }
+        long turnsBefore = session.clientTurns();
         PipelinedBatch.Result result = PipelinedBatch.run(session, items);
+        clientTurns.addAndGet(session.clientTurns() - turnsBefore);
+        transactions.addAndGet(batch.size());
         lease.messages += batch.size();
         for (Job job : batch) {
             job.current = null;
@@ -434,7 +455,7 @@ public final class PooledTransport implements AutoCloseable {
             if (job.cancelled || job.future.isDone()) {
                 throw new CancellationException();
             }
-            SendResult result = session.send(job.message.envelope(), job.message.content());
+            SendResult result = send(session, job);
             lease.messages++;
             return result;
         } catch (SmtpException e) {
@@ -449,12 +470,22 @@ public final class PooledTransport implements AutoCloseable {
             lease = pool.acquire(true);
             session = lease.session;
             job.current = session;
-            SendResult result = session.send(job.message.envelope(), job.message.content());
+            SendResult result = send(session, job);
             lease.messages++;
             return result;
         } finally {
             job.current = null;
             pool.release(lease);
+        }
+    }
+
+    private SendResult send(Session session, Job job) throws IOException {
+        long turnsBefore = session.clientTurns();
+        transactions.incrementAndGet();
+        try {
+            return session.send(job.message.envelope(), job.message.content());
+        } finally {
+            clientTurns.addAndGet(session.clientTurns() - turnsBefore);
         }
     }
 

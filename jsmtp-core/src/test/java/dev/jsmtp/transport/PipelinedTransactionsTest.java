@@ -164,6 +164,11 @@ class PipelinedTransactionsTest {
             assertThat(result.sent()).isEqualTo(200);
             assertThat(server.commandCount("RSET")).isPositive(); // transactions did share flights
             assertThat(t.pipelinedTransactionsEnabled()).isTrue();
+            // Fewer than one round trip per message (the exact flight sizes depend on thread timing).
+            assertThat(t.transactions()).isEqualTo(200);
+            assertThat(t.clientTurns()).isLessThan(200);
+            System.out.printf("pipelined bulk: %d turns for %d messages (%.3f a message)%n", t.clientTurns(),
+                    t.transactions(), t.clientTurns() / (double) t.transactions());
             for (FakeSmtpServer.Delivery d : server.deliveries()) {
                 assertThat(d.text()).startsWith("To: " + d.to().get(0) + "\r\n");
             }

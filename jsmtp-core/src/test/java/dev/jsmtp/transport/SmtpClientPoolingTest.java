@@ -59,4 +59,17 @@ class SmtpClientPoolingTest {
             assertThat(server.connections()).isGreaterThanOrEqualTo(6);
         }
     }
+
+    @Test
+    void aClientLeftAloneQuitsItsIdleConnectionsWhenTheyExpire() throws Exception {
+        try (FakeSmtpServer server = FakeSmtpServer.modern();
+             SmtpClient client = client(server).idleTimeout(Duration.ofMillis(200)).build()) {
+            client.send(Envelope.of("a@example.org", "b@example.org"), MessageContent.of("Subject: x\r\n\r\nx\r\n"));
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (server.quits() == 0 && System.nanoTime() < end) {
+                Thread.sleep(20); // waiting for the reaper thread, not for time to pass in the pool's logic
+            }
+            assertThat(server.quits()).isEqualTo(1);
+        }
+    }
 }
