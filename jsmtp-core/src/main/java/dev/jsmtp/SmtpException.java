@@ -9,7 +9,7 @@ import java.io.IOException;
  */
 public abstract sealed class SmtpException extends IOException
         permits SmtpRejectedException, SmtpProtocolException, SmtpSecurityException, SmtpAuthenticationException,
-        SmtpTimeoutException, SmtpConnectionException {
+        SmtpTimeoutException, SmtpConnectionException, SmtpCapabilityException {
 
     private final String server;
 
