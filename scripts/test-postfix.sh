@@ -14,7 +14,7 @@
 #   JSMTP_POSTFIX_SUBMISSION_PORT   10587  STARTTLS, AUTH only after it
 #   JSMTP_POSTFIX_SUBMISSIONS_PORT  10465  implicit TLS, AUTH
 #
-# Exit codes: 0 done, 1 failed, 2 usage, 3 Postfix is missing and cannot be installed here (not root, no apt).
+# Exit codes: 0 done, 1 failed, 2 usage, 3 Postfix cannot be installed or started here (not root, no apt-get).
 set -euo pipefail
 
 STATE=${JSMTP_POSTFIX_DIR:-/tmp/jsmtp-postfix}
@@ -162,6 +162,11 @@ reset_state() {
 
 start() {
     local began=$SECONDS
+    # Postfix's master runs as root; without root there is nothing this script can start.
+    if [ "$(id -u)" -ne 0 ]; then
+        log "cannot start Postfix: needs root"
+        exit 3
+    fi
     mkdir -p "$(dirname "$STATE")"
     install_packages
     if is_running; then
