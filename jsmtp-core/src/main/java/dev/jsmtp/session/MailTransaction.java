@@ -269,9 +269,11 @@ final class MailTransaction {
 
     // ---- pieces ---------------------------------------------------------------------------------------------
 
-    private void writeMailAndRcpts() {
+    private void writeMailAndRcpts() throws SmtpException {
         io.command(mailLine);
-        rcptLines.forEach(io::command);
+        for (String rcpt : rcptLines) {
+            io.command(rcpt);
+        }
     }
 
     private Reply readMailReply() throws SmtpException {

@@ -67,15 +67,28 @@ final class SessionIo {
     }
 
     /** Buffers a command line for the next flight and shows it in the transcript. */
-    void command(String line) {
-        writer.write(line);
+    void command(String line) throws SmtpException {
+        try {
+            writer.write(line);
+        } catch (IOException e) {
+            throw failure(e, "sending " + verb(line), writeTimeout, false);
+        }
         transcript.client(line);
     }
 
     /** Buffers a SASL line (which may exceed 512 octets) and shows only its masked form. */
-    void authCommand(String line, String shown) {
-        writer.writeUnlimited(line);
+    void authCommand(String line, String shown) throws SmtpException {
+        try {
+            writer.writeUnlimited(line);
+        } catch (IOException e) {
+            throw failure(e, "sending AUTH", writeTimeout, false);
+        }
         transcript.client(shown);
+    }
+
+    private static String verb(String line) {
+        int space = line.indexOf(' ');
+        return space < 0 ? line : line.substring(0, space);
     }
 
     OutputStream data() {
