@@ -188,9 +188,13 @@ start() {
     chown postfix "$STATE/data"
     make_certificates
     make_sasldb "$password"
-    # "postfix check" creates the queue's subdirectories with the package's owners and modes.
-    postfix_cmd check 2>&1 | grep -v 'not owned by' >&2 || true
-    postfix_cmd start >/dev/null 2>&1 || { tail -n 20 "$STATE/postfix.log" >&2 2>/dev/null; die "postfix start failed"; }
+    # "postfix start" runs the integrity check, which creates the queue's subdirectories.
+    local out
+    if ! out=$(postfix_cmd start 2>&1); then
+        echo "$out" >&2
+        tail -n 20 "$STATE/postfix.log" >&2 2>/dev/null || true
+        die "postfix start failed"
+    fi
     local ready=no i
     for i in $(seq 1 100); do
         if [[ "$(greeting "$PLAIN_PORT")" == 220* ]] && [[ "$(greeting "$SUBMISSION_PORT")" == 220* ]] \
