@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * test run it reuses the instance the build already started (its {@code ports.env} present and its plain port
  * answering), or runs {@code scripts/test-postfix.sh start} and, at the end of the run, {@code stop}.
  *
- * <p>When Postfix is missing and this machine cannot install it (not root, no apt-get, no bash), the tests are
+ * <p>When this machine cannot install or start Postfix (not root, no apt-get, no bash), the tests are
  * skipped with a loud message — except when {@code CI=true}, where that is a failure. Use it with
  * {@code @ExtendWith(PostfixExtension.class)} and a {@code PostfixServer} parameter.
  *
@@ -92,9 +92,9 @@ public final class PostfixExtension implements BeforeAllCallback, ParameterResol
     }
 
     private static void cannotInstall(String why) {
-        String message = "Postfix integration tests cannot run: Postfix is not installed and this machine cannot "
-                + "install it (" + why + "). Run scripts/test-postfix.sh start as root on Debian, or set "
-                + "JSMTP_POSTFIX_DIR to a running instance.";
+        String message = "Postfix integration tests cannot run: this machine cannot install or start Postfix ("
+                + why + "). Run scripts/test-postfix.sh start as root on Debian, or set JSMTP_POSTFIX_DIR to the "
+                + "state directory of a running instance.";
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             throw new IllegalStateException(message + " CI=true: this is a failure, not a skip.");
         }
