@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(PostfixExtension.class)
 class PostfixPipeliningIT {
 
-    private static final Duration WAIT = PostfixIT.WAIT;
+    private static final Duration WAIT = PostfixSupport.WAIT;
     private static final Duration REPLY_DELAY = Duration.ofMillis(25);
 
     /**
@@ -41,7 +41,7 @@ class PostfixPipeliningIT {
             "false, false, 6, data=1"})
     void aTransactionTakesAsManyTurnsAsItsExtensionsAllow(boolean pipelining, boolean chunking, int turns,
             String counted, PostfixServer postfix) throws Exception {
-        String[] rcpts = {PostfixIT.unique("p1"), PostfixIT.unique("p2"), PostfixIT.unique("p3")};
+        String[] rcpts = {PostfixSupport.unique("p1"), PostfixSupport.unique("p2"), PostfixSupport.unique("p3")};
         try (RecordingProxy proxy = RecordingProxy.start(postfix.host(), postfix.plainPort(), Duration.ZERO,
                 REPLY_DELAY)) {
             SmtpClient client = SmtpClient.builder(postfix.host()).port(proxy.port()).tlsMode(TlsMode.NONE)
@@ -51,7 +51,7 @@ class PostfixPipeliningIT {
             try (SmtpConnection connection = client.connect(SmtpConnection.Stage.AUTH)) {
                 int before = proxy.clientTurns();
                 result = connection.send(Envelope.of("sender@example.org", rcpts),
-                        MessageContent.of(PostfixIT.message(rcpts[0], "turns", "body\r\n.dot\r\n")));
+                        MessageContent.of(PostfixSupport.message(rcpts[0], "turns", "body\r\n.dot\r\n")));
                 transactionTurns = proxy.clientTurns() - before;
             }
             proxy.awaitConnectionsClosed(WAIT);
@@ -79,9 +79,9 @@ class PostfixPipeliningIT {
                 // EHLO, then AUTH PLAIN with its initial response.
                 assertThat(proxy.clientTurns()).as(proxy.transcript()).isEqualTo(2);
                 for (int i = 0; i < 5; i++) {
-                    String rcpt = PostfixIT.unique("reuse" + i);
+                    String rcpt = PostfixSupport.unique("reuse" + i);
                     connection.send(Envelope.of("sender@example.org", rcpt),
-                            MessageContent.of(PostfixIT.message(rcpt, "message " + i, "body " + i + "\r\n")));
+                            MessageContent.of(PostfixSupport.message(rcpt, "message " + i, "body " + i + "\r\n")));
                     last = rcpt;
                 }
                 assertThat(proxy.clientTurns()).as(proxy.transcript()).isEqualTo(2 + 5);
