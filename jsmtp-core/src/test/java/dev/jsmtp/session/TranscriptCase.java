@@ -96,14 +96,13 @@ record TranscriptCase(String name, String script, Map<String, String> keys) {
         }
         String from = get("from").orElse("alice@example.org");
         MailParameters.Builder p = MailParameters.builder();
-        get("dsn-notify").ifPresent(n -> {
-            EnumSet<DsnNotify> set = EnumSet.noneOf(DsnNotify.class);
-            Arrays.stream(n.split(",")).map(String::strip).map(DsnNotify::valueOf).forEach(set::add);
-            p.notify(set);
-        });
+        EnumSet<DsnNotify> notify = EnumSet.noneOf(DsnNotify.class);
+        get("dsn-notify").ifPresent(n ->
+                Arrays.stream(n.split(",")).map(String::strip).map(DsnNotify::valueOf).forEach(notify::add));
+        p.notify(notify);
         get("dsn-ret").ifPresent(r -> p.dsnReturn(DsnReturn.valueOf(r)));
         get("envid").ifPresent(p::envelopeId);
-        get("orcpt").ifPresent(o -> p.recipient(to.get(0), EnumSet.noneOf(DsnNotify.class), o));
+        get("orcpt").ifPresent(o -> p.recipient(to.get(0), notify, o));
         return new Envelope(from.equals("<>") ? Optional.empty() : Optional.of(Path.of(from)), to, p.build());
     }
 
