@@ -92,18 +92,23 @@ public final class PostfixExtension implements BeforeAllCallback, ParameterResol
     }
 
     private static void cannotInstall(String why) {
+        throw cannotRun(why, "true".equalsIgnoreCase(System.getenv("CI")));
+    }
+
+    /** What to throw when Postfix cannot run here: a skip on a developer's machine, a failure on CI. */
+    static RuntimeException cannotRun(String why, boolean ci) {
         String message = "Postfix integration tests cannot run: this machine cannot install or start Postfix ("
                 + why + "). Run scripts/test-postfix.sh start as root on Debian, or set JSMTP_POSTFIX_DIR to the "
                 + "state directory of a running instance.";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            throw new IllegalStateException(message + " CI=true: this is a failure, not a skip.");
+        if (ci) {
+            return new IllegalStateException(message + " CI=true: this is a failure, not a skip.");
         }
         System.err.println();
         System.err.println("!!!!!!!! SKIPPING POSTFIX TESTS !!!!!!!!");
         System.err.println("!!! " + message);
         System.err.println("!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!");
         System.err.println();
-        throw new TestAbortedException(message);
+        return new TestAbortedException(message);
     }
 
     private static Optional<PostfixServer> alreadyRunning(Path state) throws IOException {
