@@ -35,6 +35,10 @@ public final class PostfixExtension implements BeforeAllCallback, ParameterResol
     /** The script's exit code for "Postfix is missing and cannot be installed here". */
     static final int CANNOT_INSTALL = 3;
 
+    /** Marks an instance a test run started (not the build): runs share it and the last one stops it. */
+    private static final String STARTED_BY_TESTS = "started-by-tests";
+    private static final String TEST_RUNS = "test-runs";
+
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(PostfixExtension.class);
 
     @Override
@@ -63,8 +67,14 @@ public final class PostfixExtension implements BeforeAllCallback, ParameterResol
         try {
             Optional<PostfixServer> running = alreadyRunning(state);
             if (running.isPresent()) {
-                System.err.println("[postfix] reusing the instance the build started: " + running.get());
-                return running.get();
+                if (!Files.exists(state.resolve(STARTED_BY_TESTS))) {
+                    System.err.println("[postfix] reusing the instance the build started: " + running.get());
+                    return running.get();
+                }
+                // Another test run started it: share it, and let the last run to finish stop it.
+                register(state);
+                System.err.println("[postfix] sharing the instance another test run started: " + running.get());
+                return PostfixServer.fromStateDirectory(state, Optional.of(script()));
             }
             Path script = script();
             if (!Files.isExecutable(Path.of("/bin/bash"))) {
@@ -79,6 +89,8 @@ public final class PostfixExtension implements BeforeAllCallback, ParameterResol
                 throw new IllegalStateException("scripts/test-postfix.sh start failed with exit code "
                         + result.exitCode() + ":\n" + result.output());
             }
+            Files.writeString(state.resolve(STARTED_BY_TESTS), ProcessHandle.current().pid() + "\n");
+            register(state);
             PostfixServer server = PostfixServer.fromStateDirectory(state, Optional.of(script));
             System.err.printf("[postfix] started in %d ms: %s%n",
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), server);
@@ -88,6 +100,25 @@ public final class PostfixExtension implements BeforeAllCallback, ParameterResol
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting Postfix", e);
+        }
+    }
+
+    /** Notes that this JVM uses the instance, so that a run that ends first does not stop it under us. */
+    private static void register(Path state) throws IOException {
+        Path runs = Files.createDirectories(state.resolve(TEST_RUNS));
+        Files.writeString(runs.resolve(Long.toString(ProcessHandle.current().pid())), "");
+    }
+
+    /** Forgets this JVM's use of the instance; true when no other live test run uses it, so it may be stopped. */
+    static boolean release(Path state) throws IOException {
+        Path runs = state.resolve(TEST_RUNS);
+        Files.deleteIfExists(runs.resolve(Long.toString(ProcessHandle.current().pid())));
+        if (!Files.isDirectory(runs)) {
+            return true;
+        }
+        try (var others = Files.list(runs)) {
+            return others.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+"))
+                    .noneMatch(n -> ProcessHandle.of(Long.parseLong(n)).map(ProcessHandle::isAlive).orElse(false));
         }
     }
 

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 /**
  * A private Postfix instance on loopback, started by {@code scripts/test-postfix.sh}, that a test sends mail to
  * over SMTP (RFC 5321) and whose deliveries and log it reads back. Obtain it through {@link PostfixExtension};
- * {@link #close()} stops the instance only when this object started it.
+ * {@link #close()} stops the instance only when a test run started it and no other run still uses it.
  */
 public final class PostfixServer implements AutoCloseable {
 
@@ -220,10 +220,13 @@ public final class PostfixServer implements AutoCloseable {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
     }
 
-    /** Stops the instance if this object started it; leaves one that the build started running. */
+    /**
+     * Stops the instance if a test run started it and no other live test run still uses it; leaves one that the
+     * build started running.
+     */
     @Override
     public void close() throws IOException, InterruptedException {
-        if (script.isPresent()) {
+        if (script.isPresent() && PostfixExtension.release(stateDirectory)) {
             PostfixExtension.runScript(script.get(), stateDirectory, "stop", Duration.ofMinutes(1));
         }
     }
