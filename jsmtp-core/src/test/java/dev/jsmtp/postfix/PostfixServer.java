@@ -225,9 +225,14 @@ public final class PostfixServer implements AutoCloseable {
      * build started running.
      */
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         if (script.isPresent() && PostfixExtension.release(stateDirectory)) {
-            PostfixExtension.runScript(script.get(), stateDirectory, "stop", Duration.ofMinutes(1));
+            try {
+                PostfixExtension.runScript(script.get(), stateDirectory, "stop", Duration.ofMinutes(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while stopping Postfix", e);
+            }
         }
     }
 
