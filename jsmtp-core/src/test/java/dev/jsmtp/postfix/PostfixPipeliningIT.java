@@ -68,7 +68,7 @@ class PostfixPipeliningIT {
     }
 
     @Test
-    void fiveMessagesOnOneConnectionTakeOneTurnEach(PostfixServer postfix) throws Exception {
+    void aHundredMessagesOnOneConnectionTakeOneTurnEach(PostfixServer postfix) throws Exception {
         try (RecordingProxy proxy = RecordingProxy.start(postfix.host(), postfix.plainAuthPort(), Duration.ZERO,
                 REPLY_DELAY)) {
             SmtpClient client = SmtpClient.builder(postfix.host()).port(proxy.port()).tlsMode(TlsMode.NONE)
@@ -78,19 +78,19 @@ class PostfixPipeliningIT {
             try (SmtpConnection connection = client.connect(SmtpConnection.Stage.AUTH)) {
                 // EHLO, then AUTH PLAIN with its initial response.
                 assertThat(proxy.clientTurns()).as(proxy.transcript()).isEqualTo(2);
-                for (int i = 0; i < 5; i++) {
+                for (int i = 0; i < 100; i++) {
                     String rcpt = PostfixSupport.unique("reuse" + i);
                     connection.send(Envelope.of("sender@example.org", rcpt),
                             MessageContent.of(PostfixSupport.message(rcpt, "message " + i, "body " + i + "\r\n")));
                     last = rcpt;
                 }
-                assertThat(proxy.clientTurns()).as(proxy.transcript()).isEqualTo(2 + 5);
+                assertThat(proxy.clientTurns()).as(proxy.transcript()).isEqualTo(2 + 100);
             }
             proxy.awaitConnectionsClosed(WAIT);
             assertThat(proxy.connections()).isEqualTo(1);
             DeliveredMessage delivered = postfix.awaitMessage(last, WAIT);
             assertThat(postfix.awaitDisconnectLine(delivered.queueId(), WAIT))
-                    .contains(" auth=1 ", " mail=5 ", " rcpt=5 ", " bdat=5 ");
+                    .contains(" auth=1 ", " mail=100 ", " rcpt=100 ", " bdat=100 ");
         }
     }
 }
