@@ -40,8 +40,8 @@ class GreenMailIT {
 
     @BeforeAll
     static void start() throws Exception {
-        System.setProperty("greenmail.tls.keystore.file", TestCertificates.localhostKeyStore().toString());
-        System.setProperty("greenmail.tls.keystore.password", TestCertificates.KEYSTORE_PASSWORD);
+        System.setProperty("greenmail.tls.keystore.file", TestCertificates.keyStore(TestCertificates.Identity.TRUSTED).toString());
+        System.setProperty("greenmail.tls.keystore.password", TestCertificates.PASSWORD);
         greenMail = new GreenMail(new ServerSetup[] {
                 new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
                 new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS)});
@@ -119,7 +119,7 @@ class GreenMailIT {
     @Test
     void implicitTlsRefusesAServerCertificateFromAnUnknownCa() throws Exception {
         SmtpClient client = SmtpClient.builder("127.0.0.1").port(greenMail.getSmtps().getPort())
-                .tlsMode(TlsMode.IMPLICIT).trustedCertificates(TestCertificates.otherCaPem())
+                .tlsMode(TlsMode.IMPLICIT).trustedCertificates(TestCertificates.unrelatedCaPem())
                 .credentials(Credentials.password("alice", "s3cret")).timeout(Duration.ofSeconds(10)).build();
         assertThatThrownBy(() -> client.send(Envelope.of("alice@example.org", "bob@example.org"),
                 MessageContent.of(MESSAGE))).isInstanceOf(SmtpSecurityException.class);
