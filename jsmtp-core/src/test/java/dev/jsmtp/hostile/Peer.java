@@ -232,6 +232,22 @@ final class Peer {
         }
     }
 
+    /**
+     * True when the client sends nothing for {@code quiet}: it is waiting for a reply rather than pipelining. A byte
+     * that does arrive is recorded and lost to later reads, so the caller's script stops making sense (as it should).
+     */
+    boolean staysQuiet(Duration quiet) throws IOException {
+        int before = socket.getSoTimeout();
+        socket.setSoTimeout((int) quiet.toMillis());
+        try {
+            return read() < 0;
+        } catch (SocketTimeoutException e) {
+            return true;
+        } finally {
+            socket.setSoTimeout(before);
+        }
+    }
+
     /** Stops reading (the receive window fills and closes) until the test ends. */
     void stallUntilTestEnds() throws InterruptedException {
         server.awaitClosed(60_000);
