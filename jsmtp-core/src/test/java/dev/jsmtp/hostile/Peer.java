@@ -330,6 +330,36 @@ final class Peer {
         }
     }
 
+    /**
+     * Joins this connection to another server on loopback {@code port} and copies octets both ways until either
+     * side closes: the TLS handshake after STARTTLS then happens with that server (an out-of-process one).
+     */
+    void relayTo(int port) throws IOException, InterruptedException {
+        try (Socket upstream = new Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+            Thread up = new Thread(() -> copy(socket, upstream), "relay-up");
+            up.setDaemon(true);
+            up.start();
+            copy(upstream, socket);
+            up.join(5_000);
+        }
+    }
+
+    private static void copy(Socket from, Socket to) {
+        byte[] buffer = new byte[8192];
+        try {
+            InputStream in = from.getInputStream();
+            OutputStream out = to.getOutputStream();
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                out.write(buffer, 0, n);
+                out.flush();
+            }
+            to.shutdownOutput();
+        } catch (IOException closed) {
+            // Either side hung up: the relay ends.
+        }
+    }
+
     /** Closes the connection with a TCP reset instead of a FIN. */
     void reset() throws IOException {
         tcp.setSoLinger(true, 0);
