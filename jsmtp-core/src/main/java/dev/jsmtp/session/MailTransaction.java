@@ -255,7 +255,8 @@ final class MailTransaction {
         if (!recipientsOk()) {
             throw refusal(mail);
         }
-        if (chunking && content.bodyType() == BodyType.BINARY_MIME) {
+        if (chunking) {
+            // Lock-step BDAT: a body that fits one chunk is a single BDAT LAST, one turn fewer than DATA.
             return new BdatFlow(false, false).send();
         }
         io.command("DATA");

@@ -3,6 +3,9 @@ package dev.jsmtp.wire;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Objects;
 
 /**
@@ -15,6 +18,7 @@ abstract class LineEndingOutputStream extends FilterOutputStream {
     private static final byte CR = '\r';
     private static final byte LF = '\n';
     private static final byte[] CRLF = {CR, LF};
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final boolean stuffDots;
     // At the start of a line: the next byte is the line's first.
@@ -83,14 +87,12 @@ abstract class LineEndingOutputStream extends FilterOutputStream {
                     atLineStart = true; // an empty line; handled below
                 }
             }
-            // Scan the rest of the line: the hot loop, bytes that need no change.
-            byte c = 0;
-            while (i < end && (c = b[i]) != CR && c != LF) {
-                i++;
-            }
+            // The rest of the line needs no change: find its end.
+            i = indexOfLineBreak(b, i, end);
             if (i == end) {
                 break;
             }
+            byte c = b[i];
             atLineStart = true;
             if (c == CR) {
                 if (i + 1 < end) {
@@ -114,6 +116,30 @@ abstract class LineEndingOutputStream extends FilterOutputStream {
         if (i > runStart) {
             out.write(b, runStart, i - runStart);
         }
+    }
+
+    /**
+     * The index of the first CR or LF in {@code b[from, end)}, or {@code end}. Reads eight bytes at a time and
+     * finds a matching byte with the "has zero byte" bit trick; the lowest match is exact, which is all we use.
+     */
+    static int indexOfLineBreak(byte[] b, int from, int end) {
+        int i = from;
+        for (; i + Long.BYTES <= end; i += Long.BYTES) {
+            long word = (long) LONGS.get(b, i);
+            long cr = word ^ 0x0d0d0d0d0d0d0d0dL;
+            long lf = word ^ 0x0a0a0a0a0a0a0a0aL;
+            long found = ((cr - 0x0101010101010101L) & ~cr | (lf - 0x0101010101010101L) & ~lf)
+                    & 0x8080808080808080L;
+            if (found != 0) {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; i < end; i++) {
+            if (b[i] == CR || b[i] == LF) {
+                return i;
+            }
+        }
+        return end;
     }
 
     /** Completes the last line: the owed LF, or CRLF after an unterminated line. Idempotent; closes nothing. */

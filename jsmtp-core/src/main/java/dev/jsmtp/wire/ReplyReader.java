@@ -154,19 +154,21 @@ public final class ReplyReader {
     }
 
     /**
-     * Returns the index of the LF ending the line at {@code pos}, reading as needed; fails on NUL, bare CR and on
-     * lines or replies beyond the limits as soon as the offending byte is buffered.
+     * Returns the index of the LF ending the line at {@code pos}, reading as needed. Each byte is judged as it
+     * comes (reply size, NUL, bare CR, line length, in that order), so a flood fails as soon as it passes a limit
+     * and the error is the same however the bytes were split into reads.
      */
     private int findLineEnd(int replyBytes, long deadline, Duration timeout) throws IOException {
         int scan = pos;
         while (true) {
             for (; scan < limit; scan++) {
                 byte b = buf[scan];
+                int lineBytes = scan + 1 - pos;
+                if (replyBytes + lineBytes > limits.maxReplyBytes()) {
+                    throw new SmtpProtocolException("Reply longer than " + limits.maxReplyBytes() + " bytes: \""
+                            + quote(head, 0, headLength) + "\"", server);
+                }
                 if (b == '\n') {
-                    if (scan - pos - (scan > pos && buf[scan - 1] == '\r' ? 1 : 0) > limits.maxLineLength()) {
-                        throw tooLong();
-                    }
-                    checkReplySize(replyBytes + scan + 1 - pos);
                     return scan;
                 }
                 if (b == 0) {
@@ -175,23 +177,15 @@ public final class ReplyReader {
                 if (scan > pos && buf[scan - 1] == '\r') {
                     throw malformed("CR not followed by LF", pos, scan + 1);
                 }
+                // A CR may still turn out to be the line's end, so it does not count yet.
+                if (lineBytes - (b == '\r' ? 1 : 0) > limits.maxLineLength()) {
+                    throw malformed("line longer than " + limits.maxLineLength() + " bytes", pos, scan + 1);
+                }
             }
-            int pending = limit - pos;
-            boolean crPending = pending > 0 && buf[limit - 1] == '\r';
-            if (pending - (crPending ? 1 : 0) > limits.maxLineLength()) {
-                throw tooLong();
-            }
-            checkReplySize(replyBytes + pending);
+            // The unfinished line holds at most maxLineLength + 1 bytes, so the buffer always has room.
             int scanned = scan - pos;
             fill(deadline, timeout, replyBytes);
             scan = pos + scanned;
-        }
-    }
-
-    private void checkReplySize(int bytes) throws SmtpProtocolException {
-        if (bytes > limits.maxReplyBytes()) {
-            throw new SmtpProtocolException("Reply longer than " + limits.maxReplyBytes() + " bytes: \""
-                    + quote(head, 0, headLength) + "\"", server);
         }
     }
 
@@ -279,10 +273,6 @@ public final class ReplyReader {
 
     private static boolean isDigit(byte b) {
         return b >= '0' && b <= '9';
-    }
-
-    private SmtpProtocolException tooLong() {
-        return malformed("line longer than " + limits.maxLineLength() + " bytes", pos, limit);
     }
 
     private SmtpProtocolException malformed(String reason, int from, int to) {

@@ -140,7 +140,8 @@ class AuthenticatorTest {
 
         Authenticator.authenticate(channel, fixed("X-NINE999", new byte[372]), true, "h:25");
 
-        assertThat(channel.lines).containsExactly("AUTH X-NINE999 " + Base64.getEncoder().encodeToString(new byte[372]));
+        assertThat(channel.lines)
+                .containsExactly("AUTH X-NINE999 " + Base64.getEncoder().encodeToString(new byte[372]));
         assertThat(channel.transcript).containsExactly("AUTH X-NINE999 ****");
     }
 
@@ -194,7 +195,8 @@ class AuthenticatorTest {
     void oauthbearerErrorChallengeIsAnsweredWithCtrlA() {
         String error = b64("{\"status\":\"invalid_token\",\"scope\":\"example_scope\","
                 + "\"openid-configuration\":\"https://example.com/.well-known/openid-configuration\"}");
-        FakeChannel channel = new FakeChannel(reply(334, error), reply(535, "5.7.8 Authentication credentials invalid"));
+        FakeChannel channel = new FakeChannel(reply(334, error),
+                reply(535, "5.7.8 Authentication credentials invalid"));
 
         SmtpAuthenticationException e = catchThrowableOfType(SmtpAuthenticationException.class,
                 () -> Authenticator.authenticate(channel,

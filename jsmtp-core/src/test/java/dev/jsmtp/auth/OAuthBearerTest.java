@@ -23,8 +23,8 @@ class OAuthBearerTest {
                 + "\u0001\u0001");
         // RFC 7628 §4.1.
         assertThat(Base64.getEncoder().encodeToString(message)).isEqualTo("bixhPXVzZXJAZXhhbXBsZS5jb20sAWhvc3Q9c2Vy"
-                + "dmVyLmV4YW1wbGUuY29tAXBvcnQ9MTQzAWF1dGg9QmVhcmVyIHZGOWRmdDRxbVRjMk52YjNSbGNrQmhiSFJoZG1semRHRXVZMjl0Q2c9"
-                + "PQEB");
+                + "dmVyLmV4YW1wbGUuY29tAXBvcnQ9MTQzAWF1dGg9QmVhcmVyIHZGOWRmdDRxbVRjMk52YjNSbGNrQmhiSFJoZG1semRHRXVZ"
+                + "Mjl0Q2c9PQEB");
     }
 
     @Test

@@ -40,10 +40,11 @@ class SessionTest {
 
     private static void play(java.nio.file.Path file) throws Exception {
         TranscriptCase c = TranscriptCase.load(file);
-        try (ScriptedServer server = ScriptedServer.start(c.script(), TestCertificates.serverContext())) {
+        try (ScriptedServer server = ScriptedServer.start(c.script(),
+                TestCertificates.serverContext(TestCertificates.Identity.TRUSTED))) {
             SmtpClient.Builder builder = c.client(server.port());
             if (!c.get("tls").orElse("none").equals("none")) {
-                builder.trustStore(TestCertificates.trustStore());
+                builder.trustedCertificates(TestCertificates.caPem());
             }
             SmtpClient client = builder.build();
             Throwable error = null;

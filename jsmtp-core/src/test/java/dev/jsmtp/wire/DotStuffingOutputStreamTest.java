@@ -84,6 +84,29 @@ class DotStuffingOutputStreamTest {
     }
 
     @Test
+    void theWordAtATimeLineBreakSearchAgreesWithAPlainLoop() {
+        Random random = new Random(3030);
+        // Neighbours of CR and LF, bytes with the high bit set, and the bytes themselves.
+        byte[] alphabet = {'\r', '\n', 0x0c, 0x0e, 0x0b, 0x09, (byte) 0x8d, (byte) 0x8a, (byte) 0xff, 0, 0x01, 'a'};
+        for (int iteration = 0; iteration < 20_000; iteration++) {
+            byte[] b = new byte[random.nextInt(40)];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = random.nextInt(4) == 0 ? alphabet[random.nextInt(alphabet.length)] : (byte) random.nextInt(256);
+            }
+            int from = b.length == 0 ? 0 : random.nextInt(b.length + 1);
+            int end = from + random.nextInt(b.length - from + 1);
+            int expected = end;
+            for (int i = from; i < end; i++) {
+                if (b[i] == '\r' || b[i] == '\n') {
+                    expected = i;
+                    break;
+                }
+            }
+            assertThat(LineEndingOutputStream.indexOfLineBreak(b, from, end)).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void writesWithinALargerArrayUseOnlyTheGivenRange() throws IOException {
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
         DotStuffingOutputStream out = new DotStuffingOutputStream(sink);

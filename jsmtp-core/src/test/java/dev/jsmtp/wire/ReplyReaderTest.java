@@ -166,12 +166,18 @@ class ReplyReaderTest {
         for (SplitInput.Split split : SplitInput.splits(bytes(exactly))) {
             assertThat(read(split.open(), limits)).as(split.name()).isInstanceOf(Reply.class);
         }
-        for (String wire : List.of("250 6789012\r\n", "250 6789012\n", "250 67890123", "250 678901\r\r\n")) {
-            for (SplitInput.Split split : SplitInput.splits(bytes(wire))) {
-                Object result = read(split.open(), limits);
-                assertThat(result).as(wire + " " + split.name()).isInstanceOf(SmtpProtocolException.class);
-                assertThat(((Exception) result).getMessage()).containsAnyOf("line longer than 10 bytes",
-                        "CR not followed by LF");
+        List<String[]> cases = List.of(
+                new String[] {"250 6789012\r\n", "line longer than 10 bytes: \"250 6789012\""},
+                new String[] {"250 6789012\n", "line longer than 10 bytes: \"250 6789012\""},
+                new String[] {"250 67890123", "line longer than 10 bytes: \"250 6789012\""},
+                new String[] {"250 678901234\u0000\r\n", "line longer than 10 bytes: \"250 6789012\""},
+                new String[] {"250 678901\r\r\n", "CR not followed by LF: \"250 678901\\r\\r\""});
+        for (String[] c : cases) {
+            for (SplitInput.Split split : SplitInput.splits(bytes(c[0]))) {
+                assertThat(read(split.open(), limits)).as(c[0] + " " + split.name())
+                        .isInstanceOf(SmtpProtocolException.class)
+                        .hasToString(SmtpProtocolException.class.getName() + ": Malformed reply, " + c[1]
+                                + " (" + SERVER + ")");
             }
         }
     }
