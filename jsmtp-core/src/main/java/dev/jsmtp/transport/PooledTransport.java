@@ -381,8 +381,11 @@ public final class PooledTransport implements AutoCloseable {
             next.startAttempt(ticker);
             batch.add(next);
         }
-        runBatch(batch, lease);
-        later.forEach(this::runSingle);
+        try {
+            runBatch(batch, lease);
+        } finally {
+            later.forEach(this::runSingle);
+        }
     }
 
     private void runBatch(List<Job> batch, ConnectionPool.Lease lease) {
@@ -393,7 +396,16 @@ public final class PooledTransport implements AutoCloseable {
             items.add(new PipelinedBatch.Item(job.message.envelope(), job.message.content()));
         }
         long turnsBefore = session.clientTurns();
-        PipelinedBatch.Result result = PipelinedBatch.run(session, items);
+        PipelinedBatch.Result result;
+        try {
+            result = PipelinedBatch.run(session, items);
+        } catch (RuntimeException e) {
+            // A bug or a refused argument: nothing is known about the flight, so the connection goes.
+            batch.forEach(job -> job.current = null);
+            pool.discard(lease);
+            batch.forEach(job -> job.future.completeExceptionally(e));
+            return;
+        }
         clientTurns.addAndGet(session.clientTurns() - turnsBefore);
         transactions.addAndGet(batch.size());
         lease.messages += batch.size();
@@ -447,7 +459,8 @@ public final class PooledTransport implements AutoCloseable {
      * One attempt on {@code lease}. A reused session that fails before any reply to this transaction and before
      * the end of data (the server dropped it while idle) is replaced once by a fresh one, transparently.
      */
-    private SendResult attempt(Job job, ConnectionPool.Lease lease) throws IOException, InterruptedException {
+    private SendResult attempt(Job job, ConnectionPool.Lease first) throws IOException, InterruptedException {
+        ConnectionPool.Lease lease = first;
         Session session = lease.session;
         long repliesBefore = session.repliesRead();
         job.current = session;
@@ -461,21 +474,27 @@ public final class PooledTransport implements AutoCloseable {
         } catch (SmtpException e) {
             lease.messages++;
             boolean stale = lease.reused && !e.isAmbiguous() && e instanceof SmtpConnectionException
-                    && session.repliesRead() == repliesBefore && !job.future.isDone();
+                    && session.repliesRead() == repliesBefore && !job.cancelled && !job.future.isDone();
             if (!stale) {
                 throw e;
             }
             job.current = null;
             pool.release(lease);
+            lease = null; // released: the finally block must not release it twice
             lease = pool.acquire(true);
             session = lease.session;
             job.current = session;
+            if (job.cancelled) {
+                throw new CancellationException();
+            }
             SendResult result = send(session, job);
             lease.messages++;
             return result;
         } finally {
             job.current = null;
-            pool.release(lease);
+            if (lease != null) {
+                pool.release(lease);
+            }
         }
     }
 
