@@ -23,12 +23,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingDeque;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -160,85 +158,20 @@ public final class PooledTransport implements AutoCloseable {
 
     /**
      * Sends every message of {@code messages}, spread over the pool, telling {@code outcomes} (called by one
-     * thread at a time) how each ended. At most {@code window} messages are taken from the iterator ahead of
-     * their outcome, so a job of any size holds a bounded number in memory. Interrupting the caller cancels
-     * the messages in flight (each reported {@link SendOutcome.Cancelled}) and rethrows. An exception thrown by
-     * {@code outcomes} is rethrown once every message has ended.
+     * thread at a time, which must not block on this transport) how each ended. At most {@link #bulkWindow()}
+     * messages are taken from the iterator ahead of their outcome, so a job of any size holds a bounded number
+     * in memory. Interrupting the caller cancels the messages in flight (each reported
+     * {@link SendOutcome.Cancelled}) and rethrows. An exception thrown by {@code outcomes} is rethrown once every
+     * message has ended.
      */
     public BulkResult sendAll(Iterator<? extends OutgoingMessage> messages, Consumer<? super SendOutcome> outcomes)
             throws InterruptedException {
-        int window = bulkWindow();
-        Semaphore free = new Semaphore(window);
-        long[] counts = new long[4];
-        List<SendFuture> inFlight = new ArrayList<>();
-        Object lock = new Object();
-        java.util.concurrent.atomic.AtomicReference<RuntimeException> consumerFailure =
-                new java.util.concurrent.atomic.AtomicReference<>();
-        try {
-            while (messages.hasNext()) {
-                free.acquire();
-                SendFuture future = sendAsync(messages.next());
-                synchronized (lock) {
-                    inFlight.add(future);
-                }
-                future.whenComplete((result, error) -> {
-                    SendOutcome outcome = outcomeOf(future, result, error);
-                    try {
-                        synchronized (lock) {
-                            inFlight.remove(future);
-                            counts[index(outcome)]++;
-                            outcomes.accept(outcome);
-                        }
-                    } catch (RuntimeException e) {
-                        consumerFailure.compareAndSet(null, e);
-                    } finally {
-                        free.release();
-                    }
-                });
-            }
-            free.acquire(window);
-            if (consumerFailure.get() != null) {
-                throw consumerFailure.get();
-            }
-        } catch (InterruptedException e) {
-            List<SendFuture> cancel;
-            synchronized (lock) {
-                cancel = new ArrayList<>(inFlight);
-            }
-            cancel.forEach(f -> f.cancel(true));
-            throw e;
-        }
-        synchronized (lock) {
-            return new BulkResult(counts[0], counts[1], counts[2], counts[3]);
-        }
+        return BulkJob.run(this::sendAsync, bulkWindow(), messages, outcomes);
     }
 
     /** Messages a bulk job keeps ahead of their outcomes: two full flights for every connection. */
     int bulkWindow() {
         return 2 * settings.maxConnections() * settings.pipelinedWindow();
-    }
-
-    private static int index(SendOutcome outcome) {
-        if (outcome instanceof SendOutcome.Sent) {
-            return 0;
-        }
-        if (outcome instanceof SendOutcome.Failed) {
-            return 1;
-        }
-        return outcome instanceof SendOutcome.Ambiguous ? 2 : 3;
-    }
-
-    private static SendOutcome outcomeOf(SendFuture future, SendResult result, Throwable error) {
-        if (future.isCancelled()) {
-            return new SendOutcome.Cancelled(future.message(), future.cancelledAfterEndOfData());
-        }
-        if (error == null) {
-            return new SendOutcome.Sent(future.message(), result);
-        }
-        while (error instanceof CompletionException && error.getCause() != null) {
-            error = error.getCause();
-        }
-        return SendOutcome.of(future.message(), error instanceof Exception ex ? ex : new RuntimeException(error));
     }
 
     /** Transient failures retried so far (transparent replacements of stale sessions not counted). */
