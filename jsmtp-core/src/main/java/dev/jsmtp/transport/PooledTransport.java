@@ -443,7 +443,8 @@ public final class PooledTransport implements AutoCloseable {
 
     /** Decides, after a failed attempt, whether to refresh a token, retry after a delay, or give up. */
     private void afterFailure(Job job, Exception failure) {
-        if (job.future.isDone()) {
+        if (job.future.isDone() || job.cancelled) {
+            // A cancel closed the socket and caused this failure; the canceller completes the future itself.
             return;
         }
         Optional<Duration> delay = nextDelay(job, failure);

@@ -157,7 +157,7 @@ class PipelinedTransactionsTest {
     void thePooledClientPipelinesBulkMessagesAndEachKeepsItsOwnRecipient() throws Exception {
         try (FakeSmtpServer server = FakeSmtpServer.modern();
              PooledTransport t = new PooledTransport(PooledTransportTest.config(server.port(), null),
-                     new PooledTransport.Settings(1, 10_000, Duration.ofSeconds(30), 0, RetryPolicy.NONE, 8),
+                     new PooledTransport.Settings(3, 10_000, Duration.ofSeconds(30), 0, RetryPolicy.NONE, 8),
                      new FakeTicker(), () -> 0.5)) {
             List<OutgoingMessage> messages = IntStream.range(0, 200).mapToObj(PooledTransportTest::message).toList();
             BulkResult result = t.sendAll(messages.iterator(), o -> { });
@@ -169,7 +169,10 @@ class PipelinedTransactionsTest {
             assertThat(t.clientTurns()).isLessThan(200);
             System.out.printf("pipelined bulk: %d turns for %d messages (%.3f a message)%n", t.clientTurns(),
                     t.transactions(), t.clientTurns() / (double) t.transactions());
+            assertThat(server.maxConcurrentConnections()).isLessThanOrEqualTo(3);
+            assertThat(server.deliveries()).hasSize(200);
             for (FakeSmtpServer.Delivery d : server.deliveries()) {
+                assertThat(d.to()).hasSize(1);
                 assertThat(d.text()).startsWith("To: " + d.to().get(0) + "\r\n");
             }
         }

@@ -449,6 +449,43 @@ class PooledTransportTest {
         }
     }
 
+    @Test
+    void interruptingABulkJobCancelsWhatIsInFlight() throws Exception {
+        try (FakeSmtpServer server = FakeSmtpServer.modern();
+             PooledTransport t = transport(server, 2, 100, RetryPolicy.DEFAULTS, 0)) {
+            CountDownLatch twoStalled = new CountDownLatch(2);
+            server.hook((c, line) -> {
+                if (line.equals("<eod>")) {
+                    twoStalled.countDown();
+                    return "!stall";
+                }
+                return null;
+            });
+            List<SendOutcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+            Throwable[] thrown = new Throwable[1];
+            Thread job = new Thread(() -> {
+                try {
+                    t.sendAll(IntStream.range(0, 1000).mapToObj(PooledTransportTest::message).iterator(),
+                            outcomes::add);
+                } catch (InterruptedException e) {
+                    thrown[0] = e;
+                }
+            });
+            job.start();
+            assertThat(twoStalled.await(10, TimeUnit.SECONDS)).isTrue();
+            job.interrupt();
+            job.join(10_000);
+            assertThat(thrown[0]).isInstanceOf(InterruptedException.class);
+            // Only the bounded window was ever taken from the iterator, and all of it was cancelled.
+            assertThat(outcomes).hasSizeLessThanOrEqualTo(t.bulkWindow()).isNotEmpty()
+                    .allMatch(o -> o instanceof SendOutcome.Cancelled);
+            assertThat(outcomes.stream().filter(o -> ((SendOutcome.Cancelled) o).afterEndOfData()).count())
+                    .isEqualTo(2);
+            assertThat(server.deliveries()).isEmpty();
+            awaitClientClose(server, 2);
+        }
+    }
+
     private static void awaitClientClose(FakeSmtpServer server, int count) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (server.closedByClient() < count && System.nanoTime() < end) {
