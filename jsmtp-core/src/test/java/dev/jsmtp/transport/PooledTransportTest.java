@@ -143,8 +143,7 @@ class PooledTransportTest {
              PooledTransport t = transport(server, 1, 100, RetryPolicy.NONE, 0)) {
             server.hook((c, line) -> line.equals("<eod>") && c.id == 1
                     ? "250 2.0.0 queued\r\n421 4.4.2 idle too long, closing" : null);
-            t.send(message(1));
-            Thread.sleep(50); // let the 421 reach the client's socket buffer (the server's timing, not ours)
+            t.send(message(1)); // the 421 arrives in the same write as the 250: it waits in the client's buffer
             t.send(message(2));
             assertThat(server.connections()).isEqualTo(2);
             // The stale connection got no command at all: it was detected from the bytes already waiting.
@@ -159,7 +158,7 @@ class PooledTransportTest {
              PooledTransport t = transport(server, 1, 100, RetryPolicy.NONE, 0)) {
             t.send(message(1));
             server.dropAllConnections();
-            Thread.sleep(50);
+            Thread.sleep(50); // loopback delivery of the FIN; no logic of the pool depends on real time
             ticker.advance(Duration.ofSeconds(1));
             SendResult r = t.send(message(2));
             assertThat(r.finalReply().code()).isEqualTo(250);
