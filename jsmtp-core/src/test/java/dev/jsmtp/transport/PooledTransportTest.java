@@ -485,6 +485,21 @@ class PooledTransportTest {
         }
     }
 
+    @Test
+    void closeGivesUpOnAServerThatNeverAnswersQuitAtTheDeadline() throws Exception {
+        try (FakeSmtpServer server = FakeSmtpServer.modern()) {
+            server.hook((c, line) -> line.equals("QUIT") ? "!stall" : null);
+            PooledTransport t = transport(server, 1, 100, RetryPolicy.NONE, 0);
+            t.send(message(1));
+            long start = System.nanoTime();
+            t.close(Duration.ofMillis(300));
+            // The QUIT timeout is 10 s; the close deadline cuts it short and the socket is closed anyway.
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            awaitClientClose(server, 1);
+            assertThat(server.commandCount("QUIT")).isEqualTo(1);
+        }
+    }
+
     private static void awaitClientClose(FakeSmtpServer server, int count) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (server.closedByClient() < count && System.nanoTime() < end) {
