@@ -11,6 +11,7 @@ import dev.jsmtp.SmtpAuthenticationException;
 import dev.jsmtp.SmtpConnection;
 import dev.jsmtp.SmtpConnectionException;
 import dev.jsmtp.SmtpException;
+import dev.jsmtp.TranscriptListener;
 import dev.jsmtp.session.PipelinedBatch;
 import dev.jsmtp.session.Session;
 import dev.jsmtp.session.SessionConfig;
@@ -76,7 +77,7 @@ public final class PooledTransport implements AutoCloseable {
 
     public PooledTransport(SessionConfig config, Settings settings, Ticker ticker, DoubleSupplier random) {
         Credentials tracked = config.credentials().map(TokenTracker::track).orElse(null);
-        this.config = tracked == null ? config : withCredentials(config, tracked);
+        this.config = serialisedTranscript(tracked == null ? config : withCredentials(config, tracked));
         this.tokens = tracked instanceof Credentials.OAuth2 o ? (TokenTracker) o.tokens() : null;
         this.settings = settings;
         this.ticker = ticker;
@@ -92,6 +93,26 @@ public final class PooledTransport implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * Several sender threads write to the caller's transcript listener; one event at a time keeps a listener
+     * that is not thread-safe (a StringBuilder, a PrintStream printing two parts) intact.
+     */
+    private static SessionConfig serialisedTranscript(SessionConfig c) {
+        if (c.transcript() == TranscriptListener.NONE) {
+            return c;
+        }
+        TranscriptListener listener = c.transcript();
+        Object lock = new Object();
+        TranscriptListener serialised = event -> {
+            synchronized (lock) {
+                listener.onEvent(event);
+            }
+        };
+        return new SessionConfig(c.host(), c.port(), c.tlsMode(), c.tls(), c.credentials(), c.authMechanism(),
+                c.allowCleartextAuthentication(), c.alwaysSendInitialResponse(), c.clientName(), c.timeouts(),
+                serialised, c.transcribeContent(), c.allOrNothing(), c.pipelining(), c.chunking());
     }
 
     private static SessionConfig withCredentials(SessionConfig c, Credentials credentials) {

@@ -72,4 +72,32 @@ class SmtpClientPoolingTest {
             assertThat(server.quits()).isEqualTo(1);
         }
     }
+
+    @Test
+    void theTranscriptListenerIsCalledByOneThreadAtATime() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger inside = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger overlaps = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger events = new java.util.concurrent.atomic.AtomicInteger();
+        try (FakeSmtpServer server = FakeSmtpServer.modern();
+             SmtpClient client = client(server).maxConnections(4).transcript(event -> {
+                 if (inside.incrementAndGet() > 1) {
+                     overlaps.incrementAndGet();
+                 }
+                 events.incrementAndGet();
+                 Thread.yield();
+                 inside.decrementAndGet();
+             }).build()) {
+            List<SendFuture> futures = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                futures.add(client.sendAsync(Envelope.of("a@example.org", "r" + i + "@example.org"),
+                        MessageContent.of("Subject: " + i + "\r\n\r\nx\r\n")));
+            }
+            for (SendFuture f : futures) {
+                f.get(20, TimeUnit.SECONDS);
+            }
+            assertThat(server.maxConcurrentConnections()).isGreaterThan(1);
+        }
+        assertThat(events.get()).isGreaterThan(40 * 4);
+        assertThat(overlaps.get()).isZero();
+    }
 }
