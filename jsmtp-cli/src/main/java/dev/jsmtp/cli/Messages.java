@@ -1,0 +1,29 @@
+package dev.jsmtp.cli;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The CLI's only door to the core's message package (RFC 5322, MIME): composes drafts and reads existing messages.
+ * PLACEHOLDER until the message package is merged; the real version is in src/pending.
+ */
+final class Messages {
+
+    private Messages() {
+    }
+
+    static Prepared compose(Draft draft) throws CliException {
+        throw new UnsupportedOperationException("the message package is not merged yet");
+    }
+
+    /**
+     * An existing message sent as it is, Bcc removed; the envelope's recipients are {@code to} when given, else
+     * the message's To, Cc and Bcc; its sender is {@code from} when given, else the message's From. With
+     * {@code removeBcc} the Bcc header field is taken out (RFC 5322 §3.6.3).
+     */
+    static Prepared raw(byte[] message, Optional<String> from, List<String> to, boolean addHeaderRecipients,
+                        boolean removeBcc)
+            throws CliException {
+        throw new UnsupportedOperationException("the message package is not merged yet");
+    }
+}

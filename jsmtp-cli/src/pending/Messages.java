@@ -1,0 +1,81 @@
+package dev.jsmtp.cli;
+
+import dev.jsmtp.Envelope;
+import dev.jsmtp.Path;
+import dev.jsmtp.message.MailMessage;
+import dev.jsmtp.message.Mailbox;
+import dev.jsmtp.message.RawMessage;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The CLI's only door to the core's message package (RFC 5322, MIME): composes drafts and reads existing messages. */
+final class Messages {
+
+    private Messages() {
+    }
+
+    static Prepared compose(Draft d) throws CliException {
+        try {
+            MailMessage.Builder b = MailMessage.builder().from(d.from());
+            if (!d.to().isEmpty()) {
+                b.to(d.to().toArray(String[]::new));
+            }
+            if (!d.cc().isEmpty()) {
+                b.cc(d.cc().toArray(String[]::new));
+            }
+            if (!d.bcc().isEmpty()) {
+                b.bcc(d.bcc().toArray(String[]::new));
+            }
+            d.subject().ifPresent(b::subject);
+            d.text().ifPresent(b::text);
+            d.html().ifPresent(b::html);
+            for (java.nio.file.Path p : d.attachments()) {
+                b.attach(p);
+            }
+            for (Map.Entry<String, String> h : d.headers()) {
+                b.header(h.getKey(), h.getValue());
+            }
+            MailMessage m = b.build();
+            return new Prepared(m.envelope(), m.content());
+        } catch (IllegalArgumentException e) {
+            throw CliException.data(e.getMessage());
+        } catch (IOException e) {
+            throw new CliException(ExitCode.IO_ERROR, e.getMessage());
+        }
+    }
+
+    static Prepared raw(byte[] message, Optional<String> from, List<String> to, boolean addHeaderRecipients,
+                        boolean removeBcc)
+            throws CliException {
+        try {
+            RawMessage raw = RawMessage.read(new ByteArrayInputStream(message));
+            List<Path> recipients = new ArrayList<>();
+            for (String t : to) {
+                recipients.add(Path.of(t));
+            }
+            if (addHeaderRecipients) {
+                for (Mailbox m : raw.recipients()) {
+                    recipients.add(m.path());
+                }
+            }
+            if (recipients.isEmpty()) {
+                throw CliException.data("no recipients: the message has no To, Cc or Bcc and none were given");
+            }
+            Optional<Path> sender = from.isPresent() ? Optional.of(Path.of(from.get()))
+                    : raw.from().map(Mailbox::path);
+            if (sender.isEmpty()) {
+                throw CliException.data("no sender: give --from (the message has no From either)");
+            }
+            return new Prepared(new Envelope(sender, recipients, null), (removeBcc ? raw.withoutBcc() : raw).content());
+        } catch (IllegalArgumentException e) {
+            throw CliException.data(e.getMessage());
+        } catch (IOException e) {
+            throw new CliException(ExitCode.IO_ERROR, "reading the message: " + e.getMessage());
+        }
+    }
+}
