@@ -68,7 +68,8 @@ public final class ProgressContent implements MessageContent {
                 }
             }
         });
-        terminal.print("\r" + line(sent[0], total, clock.getAsLong() - started) + "\n");
+        // The size counts CRLF line ends that the wire layer adds later, so finish at what was actually written.
+        terminal.print("\r" + line(sent[0], sent[0], clock.getAsLong() - started) + "\n");
         terminal.flush();
     }
 
