@@ -138,9 +138,9 @@ public final class SendCommand implements Callable<Integer> {
         report = new Report(cli, json, endpoint.toString());
         Optional<Stage> stop = quitAfter == null ? Optional.empty() : Optional.of(Stage.parse(quitAfter));
         boolean needsMessage = stop.isEmpty() || stop.get().ordinal() >= Stage.MAIL.ordinal();
-        Prepared prepared = needsMessage ? prepare(account) : null;
         Optional<Credentials> credentials = auth.credentials(account, cli);
         auth.checkCleartext(endpoint.tlsMode(), credentials, account);
+        Prepared prepared = needsMessage ? prepare(account) : null;
         TranscriptListener transcript = connection.transcript ? new TranscriptPrinter(cli.err()) : TranscriptListener.NONE;
         SmtpClient.Builder builder = ClientFactory.builder(connection, endpoint, account, cli, credentials, transcript);
         auth.mechanism(account).ifPresent(builder::authMechanism);
