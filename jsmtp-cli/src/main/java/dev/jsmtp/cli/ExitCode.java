@@ -48,6 +48,7 @@ public final class ExitCode {
         "67  a recipient was permanently refused",
         "68  host not found",
         "69  service unavailable (5xx greeting, transaction permanently refused)",
+        "74  a local file or standard input could not be read",
         "75  temporary failure: connection refused or reset, 4xx, timeout",
         "76  protocol error",
         "77  authentication failed, or TLS policy refused (untrusted certificate, no STARTTLS)",

@@ -85,6 +85,8 @@ public final class Main implements Callable<Integer> {
             cmd.addSubcommand("completion", new AutoComplete.GenerateCompletion());
             cmd.getSubcommands().get("completion").getCommandSpec().usageMessage().hidden(false);
         }
+        // Wide enough for the examples' command lines; picocli would otherwise wrap at 80 columns.
+        cmd.setUsageHelpWidth(100);
         cmd.setOut(new PrintWriter(cli.out(), true));
         cmd.setErr(new PrintWriter(cli.err(), true));
         cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

@@ -31,8 +31,7 @@ import java.util.concurrent.Callable;
 /** {@code jsmtp send}: composes or reads one message and submits it (RFC 5321, RFC 6409), printing the outcome. */
 @Command(name = "send", sortOptions = false, usageHelpAutoWidth = true,
         description = "Send one message, showing the conversation with -v.",
-        exitCodeOnInvalidInput = ExitCode.USAGE, exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {}, footerHeading = "%nExamples:%n", footer = {
+        exitCodeOnInvalidInput = ExitCode.USAGE, footerHeading = "%nExamples:%n", footer = {
             "  jsmtp send --server smtp.example.org --user me@example.org --password-cmd 'pass show mail' \\",
             "      --from me@example.org --to you@example.net --subject Hello --body 'Hi there' -v",
             "  echo 'Body from stdin' | jsmtp send --account work --to you@example.net --subject Report",
