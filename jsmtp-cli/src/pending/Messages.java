@@ -52,6 +52,9 @@ final class Messages {
     static Prepared raw(byte[] message, Optional<String> from, List<String> to, boolean addHeaderRecipients,
                         boolean removeBcc)
             throws CliException {
+        if (!addHeaderRecipients && !removeBcc) {
+            return asIs(message, from, to);
+        }
         try {
             RawMessage raw = RawMessage.read(new ByteArrayInputStream(message));
             List<Path> recipients = new ArrayList<>();
@@ -76,6 +79,19 @@ final class Messages {
             throw CliException.data(e.getMessage());
         } catch (IOException e) {
             throw new CliException(ExitCode.IO_ERROR, "reading the message: " + e.getMessage());
+        }
+    }
+
+    /** The octets untouched, to the given envelope: nothing in the message needs reading. */
+    private static Prepared asIs(byte[] message, Optional<String> from, List<String> to) throws CliException {
+        if (from.isEmpty()) {
+            throw CliException.usage("no sender: give --from");
+        }
+        try {
+            dev.jsmtp.Envelope envelope = dev.jsmtp.Envelope.of(from.get(), to.toArray(String[]::new));
+            return new Prepared(envelope, dev.jsmtp.MessageContent.of(message));
+        } catch (IllegalArgumentException e) {
+            throw CliException.data(e.getMessage());
         }
     }
 }

@@ -19,6 +19,7 @@ final class TestCli {
     boolean stderrIsTerminal;
     Cli.PasswordPrompt prompt;
     final Path home;
+    int exit = -1;
 
     TestCli(Path home) {
         this.home = home;
