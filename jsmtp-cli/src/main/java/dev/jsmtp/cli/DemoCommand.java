@@ -1,6 +1,8 @@
 package dev.jsmtp.cli;
 
 import dev.jsmtp.Credentials;
+import dev.jsmtp.Envelope;
+import dev.jsmtp.MessageContent;
 import dev.jsmtp.SendResult;
 import dev.jsmtp.SmtpClient;
 import dev.jsmtp.SmtpException;
@@ -12,8 +14,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 
 /**
@@ -63,13 +67,9 @@ public final class DemoCommand implements Callable<Integer> {
                     .transcript(new TranscriptPrinter(out))
                     .allOrNothing(true)
                     .build();
-            Prepared message = Messages.compose(new Draft(DemoServer.ADDRESS, List.of(DemoServer.ADDRESS), List.of(),
-                    List.of(), Optional.of("Hello from jsmtp"),
-                    Optional.of("This message went over implicit TLS, after AUTH LOGIN, to the demo server.\n"),
-                    Optional.empty(), List.of(), List.of()));
             SendResult result;
             try {
-                result = client.send(message.envelope(), message.content());
+                result = client.send(Envelope.of(DemoServer.ADDRESS, DemoServer.ADDRESS), message());
             } catch (SmtpException e) {
                 cli.err().println("jsmtp: " + e.getMessage());
                 return ExitCode.of(e);
@@ -85,12 +85,21 @@ public final class DemoCommand implements Callable<Integer> {
             }
             out.println("* Stopped the server.");
             return received.isEmpty() ? ExitCode.SOFTWARE : ExitCode.OK;
-        } catch (CliException e) {
-            cli.err().println("jsmtp: " + e.getMessage());
-            return e.exitCode();
         } finally {
             server.close();
         }
+    }
+
+    /** The message the walk-through types after DATA: a few header fields, a blank line, the body. */
+    static MessageContent message() {
+        ZonedDateTime now = ZonedDateTime.now();
+        return MessageContent.of("From: jsmtp demo <" + DemoServer.ADDRESS + ">\r\n"
+                + "To: <" + DemoServer.ADDRESS + ">\r\n"
+                + "Subject: Hello from jsmtp\r\n"
+                + "Date: " + DateTimeFormatter.RFC_1123_DATE_TIME.format(now) + "\r\n"
+                + "Message-ID: <" + UUID.randomUUID() + "@localhost>\r\n"
+                + "\r\n"
+                + "This message went over implicit TLS, after AUTH LOGIN, to the demo server.\r\n");
     }
 
     private int serve(DemoServer server) throws IOException, InterruptedException {
