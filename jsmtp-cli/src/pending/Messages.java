@@ -44,19 +44,38 @@ final class Messages {
             return new Prepared(m.envelope(), m.content());
         } catch (IllegalArgumentException e) {
             throw CliException.data(e.getMessage());
-        } catch (IOException e) {
-            throw new CliException(ExitCode.IO_ERROR, e.getMessage());
         }
     }
 
+    /**
+     * An existing message sent as it is (line endings normalised, over-long body lines re-encoded); the envelope's
+     * recipients are {@code to}, plus the message's To, Cc and Bcc with {@code addHeaderRecipients}; its sender is
+     * {@code from} when given, else the message's From. With {@code removeBcc} the Bcc field is taken out
+     * (RFC 5322 §3.6.3).
+     */
     static Prepared raw(byte[] message, Optional<String> from, List<String> to, boolean addHeaderRecipients,
-                        boolean removeBcc)
-            throws CliException {
-        if (!addHeaderRecipients && !removeBcc) {
-            return asIs(message, from, to);
-        }
+                        boolean removeBcc) throws CliException {
         try {
-            RawMessage raw = RawMessage.read(new ByteArrayInputStream(message));
+            return prepare(RawMessage.read(new ByteArrayInputStream(message)), from, to, addHeaderRecipients,
+                    removeBcc);
+        } catch (IOException e) {
+            throw new CliException(ExitCode.IO_ERROR, "reading the message: " + e.getMessage());
+        }
+    }
+
+    /** As {@link #raw(byte[], Optional, List, boolean, boolean)}, streaming the message from a file. */
+    static Prepared raw(java.nio.file.Path file, Optional<String> from, List<String> to, boolean addHeaderRecipients,
+                        boolean removeBcc) throws CliException {
+        try {
+            return prepare(RawMessage.of(file), from, to, addHeaderRecipients, removeBcc);
+        } catch (IOException e) {
+            throw new CliException(ExitCode.IO_ERROR, file + ": " + e.getMessage());
+        }
+    }
+
+    private static Prepared prepare(RawMessage raw, Optional<String> from, List<String> to,
+                                    boolean addHeaderRecipients, boolean removeBcc) throws CliException {
+        try {
             List<Path> recipients = new ArrayList<>();
             for (String t : to) {
                 recipients.add(Path.of(t));
@@ -72,24 +91,10 @@ final class Messages {
             Optional<Path> sender = from.isPresent() ? Optional.of(Path.of(from.get()))
                     : raw.from().map(Mailbox::path);
             if (sender.isEmpty()) {
-                throw CliException.data("no sender: give --from (the message has no From either)");
+                throw CliException.usage("no sender: give --from (the message has no From either)");
             }
-            return new Prepared(new Envelope(sender, recipients, null), (removeBcc ? raw.withoutBcc() : raw).content());
-        } catch (IllegalArgumentException e) {
-            throw CliException.data(e.getMessage());
-        } catch (IOException e) {
-            throw new CliException(ExitCode.IO_ERROR, "reading the message: " + e.getMessage());
-        }
-    }
-
-    /** The octets untouched, to the given envelope: nothing in the message needs reading. */
-    private static Prepared asIs(byte[] message, Optional<String> from, List<String> to) throws CliException {
-        if (from.isEmpty()) {
-            throw CliException.usage("no sender: give --from");
-        }
-        try {
-            dev.jsmtp.Envelope envelope = dev.jsmtp.Envelope.of(from.get(), to.toArray(String[]::new));
-            return new Prepared(envelope, dev.jsmtp.MessageContent.of(message));
+            return new Prepared(new Envelope(sender, recipients, null),
+                    (removeBcc ? raw.withoutBcc() : raw).content());
         } catch (IllegalArgumentException e) {
             throw CliException.data(e.getMessage());
         }
