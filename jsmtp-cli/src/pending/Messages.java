@@ -4,10 +4,12 @@ import dev.jsmtp.Envelope;
 import dev.jsmtp.Path;
 import dev.jsmtp.message.MailMessage;
 import dev.jsmtp.message.Mailbox;
+import dev.jsmtp.message.MalformedMessageException;
 import dev.jsmtp.message.RawMessage;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +46,8 @@ final class Messages {
             return new Prepared(m.envelope(), m.content());
         } catch (IllegalArgumentException e) {
             throw CliException.data(e.getMessage());
+        } catch (UncheckedIOException e) {
+            throw new CliException(ExitCode.IO_ERROR, e.getCause().getMessage());
         }
     }
 
@@ -58,6 +62,8 @@ final class Messages {
         try {
             return prepare(RawMessage.read(new ByteArrayInputStream(message)), from, to, addHeaderRecipients,
                     removeBcc);
+        } catch (MalformedMessageException e) {
+            throw CliException.data("the message is malformed: " + e.getMessage());
         } catch (IOException e) {
             throw new CliException(ExitCode.IO_ERROR, "reading the message: " + e.getMessage());
         }
@@ -68,6 +74,8 @@ final class Messages {
                         boolean removeBcc) throws CliException {
         try {
             return prepare(RawMessage.of(file), from, to, addHeaderRecipients, removeBcc);
+        } catch (MalformedMessageException e) {
+            throw CliException.data(file + " is malformed: " + e.getMessage());
         } catch (IOException e) {
             throw new CliException(ExitCode.IO_ERROR, file + ": " + e.getMessage());
         }

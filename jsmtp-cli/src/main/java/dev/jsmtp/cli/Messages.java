@@ -31,6 +31,16 @@ final class Messages {
     }
 
 
+    /** As {@link #raw(byte[], Optional, List, boolean, boolean)}, reading the message from a file. */
+    static Prepared raw(java.nio.file.Path file, Optional<String> from, List<String> to, boolean addHeaderRecipients,
+                        boolean removeBcc) throws CliException {
+        try {
+            return raw(java.nio.file.Files.readAllBytes(file), from, to, addHeaderRecipients, removeBcc);
+        } catch (java.io.IOException e) {
+            throw new CliException(ExitCode.IO_ERROR, file + ": " + e.getMessage());
+        }
+    }
+
     /** The octets untouched, to the given envelope: nothing in the message needs reading. */
     private static Prepared asIs(byte[] message, Optional<String> from, List<String> to) throws CliException {
         if (from.isEmpty()) {

@@ -214,11 +214,19 @@ public final class SendCommand implements Callable<Integer> {
                 throw CliException.usage("--eml sends a message as it is: it cannot be combined with --subject, "
                         + "--body, --body-file, --html-file, --attach or --header");
             }
-            byte[] bytes = eml.equals("-") ? Secrets.readAll(cli.in()) : read(java.nio.file.Path.of(eml), "--eml");
             List<String> recipients = new ArrayList<>(toList);
             recipients.addAll(ccList);
             recipients.addAll(bccList);
-            prepared = Messages.raw(bytes, sender, recipients, recipients.isEmpty(), recipients.isEmpty());
+            boolean fromHeaders = recipients.isEmpty();
+            if (eml.equals("-")) {
+                prepared = Messages.raw(Secrets.readAll(cli.in()), sender, recipients, fromHeaders, fromHeaders);
+            } else {
+                java.nio.file.Path file = java.nio.file.Path.of(eml);
+                if (!Files.isReadable(file)) {
+                    throw new CliException(ExitCode.IO_ERROR, "--eml: cannot read " + file);
+                }
+                prepared = Messages.raw(file, sender, recipients, fromHeaders, fromHeaders);
+            }
         } else {
             if (sender.isEmpty()) {
                 throw CliException.usage("no sender: give --from ADDR (or 'from' in the account)");
