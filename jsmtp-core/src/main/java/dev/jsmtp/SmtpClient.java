@@ -64,7 +64,8 @@ public final class SmtpClient implements AutoCloseable {
             session.advanceTo(stage);
             return session;
         } catch (IOException | RuntimeException e) {
-            session.abort();
+            // QUIT when the session is still sound (a refused AUTH), else just close.
+            session.close();
             throw e;
         }
     }

@@ -1,0 +1,139 @@
+package dev.jsmtp.wire;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * Buffers SMTP command lines (RFC 5321 §4.1) and message content for one flight, so that a pipelined batch
+ * (RFC 2920) leaves in as few packets as possible; {@link #flush()} sends it and counts a client turn.
+ *
+ * <p>Not thread-safe; one writer per connection.
+ */
+public final class CommandWriter {
+
+    /** RFC 5321 §4.5.3.1.4: a command line is at most 512 octets, CRLF included. */
+    public static final int MAX_COMMAND_LINE = 512;
+    /** RFC 4954 §4: a SASL line (AUTH with initial response, or a continuation) may reach 12288 octets. */
+    public static final int MAX_SASL_LINE = 12288;
+
+    private static final int BUFFER_SIZE = 64 * 1024;
+    private static final byte[] CRLF = {'\r', '\n'};
+
+    private final BufferedOutputStream out;
+    private final OutputStream data;
+    private long turns;
+    private long bytesWritten;
+    private boolean unsent;
+
+    public CommandWriter(OutputStream socketOut) {
+        this.out = new BufferedOutputStream(Objects.requireNonNull(socketOut, "socketOut"), BUFFER_SIZE);
+        this.data = new DataStream();
+    }
+
+    /**
+     * Buffers {@code commandLine} and CRLF, in UTF-8.
+     *
+     * @throws IllegalArgumentException when the line contains CR, LF or NUL, or exceeds 512 octets with CRLF;
+     *                                  the message names the verb only, since lines may carry credentials
+     * @throws IOException              when the buffer fills up and sending part of the flight fails
+     */
+    public void write(String commandLine) throws IOException {
+        writeLine(commandLine, MAX_COMMAND_LINE);
+    }
+
+    /**
+     * Buffers a SASL line (RFC 4954) of up to 12288 octets with CRLF: {@code AUTH} with an initial response, or
+     * a response to a 334 challenge.
+     *
+     * @throws IllegalArgumentException as {@link #write(String)}, with the larger limit
+     */
+    public void writeUnlimited(String saslLine) throws IOException {
+        writeLine(saslLine, MAX_SASL_LINE);
+    }
+
+    /**
+     * The buffered stream for message content (wrap it in a {@link DotStuffingOutputStream} or
+     * {@link BdatChunker}). Closing it does nothing: the connection outlives one message.
+     */
+    public OutputStream data() {
+        return data;
+    }
+
+    /** Sends everything buffered; counts one client turn when anything was written since the last flush. */
+    public void flush() throws IOException {
+        if (unsent) {
+            turns++;
+            unsent = false;
+        }
+        out.flush();
+    }
+
+    /** How many flights were sent: flushes that had something to send. */
+    public long turns() {
+        return turns;
+    }
+
+    /** Octets buffered so far, command lines with their CRLF and content alike. */
+    public long bytesWritten() {
+        return bytesWritten;
+    }
+
+    private void writeLine(String line, int maxOctets) throws IOException {
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '\r' || c == '\n' || c == 0) {
+                throw new IllegalArgumentException("command " + verb(line) + " contains "
+                        + (c == '\r' ? "CR" : c == '\n' ? "LF" : "NUL") + " at index " + i);
+            }
+        }
+        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length + 2 > maxOctets) {
+            throw new IllegalArgumentException("command " + verb(line) + " is " + (bytes.length + 2)
+                    + " octets with CRLF; the limit is " + maxOctets);
+        }
+        // Throws only when a long flight overflows the buffer and the partial send fails.
+        out.write(bytes);
+        out.write(CRLF);
+        bytesWritten += bytes.length + 2;
+        unsent = true;
+    }
+
+    /** The command's first word, escaped and short: never the arguments, which may be credentials. */
+    private static String verb(String line) {
+        int end = 0;
+        while (end < line.length() && end < 12 && Character.isLetterOrDigit(line.charAt(end))) {
+            end++;
+        }
+        return end == 0 ? "line" : line.substring(0, end);
+    }
+
+    private final class DataStream extends OutputStream {
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            bytesWritten++;
+            unsent = true;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            bytesWritten += len;
+            unsent = len > 0 || unsent;
+        }
+
+        @Override
+        public void flush() throws IOException {
+            CommandWriter.this.flush();
+        }
+
+        @Override
+        public void close() {
+            // The connection outlives one message; the session closes the socket.
+        }
+    }
+}

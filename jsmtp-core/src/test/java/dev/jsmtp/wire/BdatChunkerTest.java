@@ -1,0 +1,104 @@
+package dev.jsmtp.wire;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BdatChunkerTest {
+
+    private final ByteArrayOutputStream socket = new ByteArrayOutputStream();
+    private final CommandWriter writer = new CommandWriter(socket);
+    private final List<String> chunks = new ArrayList<>();
+
+    @ParameterizedTest
+    @CsvSource({
+        "0,  'BDAT 0 LAST|'",
+        "1,  'BDAT 1 LAST|a'",
+        "9,  'BDAT 9 LAST|abcdefghi'",
+        "10, 'BDAT 10 LAST|abcdefghij'",
+        "11, 'BDAT 10|abcdefghij,BDAT 1 LAST|k'",
+        "20, 'BDAT 10|abcdefghij,BDAT 10 LAST|klmnopqrst'",
+        "25, 'BDAT 10|abcdefghij,BDAT 10|klmnopqrst,BDAT 5 LAST|uvwxy'",
+    })
+    void cutsContentIntoChunksWithTheLastMarkedWhateverTheWriteSizes(int length, String expected) throws IOException {
+        byte[] content = "abcdefghijklmnopqrstuvwxyz".substring(0, length).getBytes(StandardCharsets.US_ASCII);
+        StringBuilder wire = new StringBuilder();
+        for (String chunk : expected.split(",")) {
+            String[] parts = chunk.split("\\|", -1);
+            wire.append(parts[0]).append("\r\n").append(parts[1]);
+        }
+        for (int writeSize = 1; writeSize <= 26; writeSize++) {
+            socket.reset();
+            chunks.clear();
+            CommandWriter out = new CommandWriter(socket);
+            BdatChunker chunker = new BdatChunker(out, 10, this::record);
+            for (int at = 0; at < content.length; at += writeSize) {
+                chunker.write(content, at, Math.min(writeSize, content.length - at));
+            }
+            chunker.finish();
+            out.flush();
+            assertThat(socket.toString(StandardCharsets.US_ASCII)).as("writes of %d", writeSize)
+                    .isEqualTo(wire.toString());
+            assertThat(chunks).as("writes of %d", writeSize).hasSize(expected.split(",").length);
+            assertThat(chunks.get(chunks.size() - 1)).endsWith(" last");
+        }
+    }
+
+    @Test
+    void singleByteWritesAreChunkedToo() throws IOException {
+        BdatChunker chunker = new BdatChunker(writer, 3, this::record);
+        for (byte b : "abcdefg".getBytes(StandardCharsets.US_ASCII)) {
+            chunker.write(b);
+        }
+        chunker.finish();
+        writer.flush();
+        assertThat(socket.toString(StandardCharsets.US_ASCII))
+                .isEqualTo("BDAT 3\r\nabcBDAT 3\r\ndefBDAT 1 LAST\r\ng");
+        assertThat(chunks).containsExactly("3", "3", "1 last");
+    }
+
+    @Test
+    void theListenerRunsAfterEachChunkIsBufferedSoItCanFlushIt() throws IOException {
+        List<String> seenOnFlush = new ArrayList<>();
+        BdatChunker chunker = new BdatChunker(writer, 4, (size, last) -> {
+            writer.flush();
+            seenOnFlush.add(socket.toString(StandardCharsets.US_ASCII));
+        });
+        chunker.write("abcdefg".getBytes(StandardCharsets.US_ASCII));
+        chunker.finish();
+        assertThat(seenOnFlush).containsExactly("BDAT 4\r\nabcd", "BDAT 4\r\nabcdBDAT 3 LAST\r\nefg");
+        assertThat(writer.turns()).isEqualTo(2);
+    }
+
+    @Test
+    void closingDoesNotSendTheLastChunkButFinishDoesOnce() throws IOException {
+        BdatChunker chunker = new BdatChunker(writer, 100, this::record);
+        chunker.write("partial".getBytes(StandardCharsets.US_ASCII));
+        chunker.close();
+        writer.flush();
+        assertThat(socket.size()).isZero();
+        chunker.finish();
+        chunker.finish();
+        writer.flush();
+        assertThat(socket.toString(StandardCharsets.US_ASCII)).isEqualTo("BDAT 7 LAST\r\npartial");
+        assertThatThrownBy(() -> chunker.write('x')).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void chunkSizeMustBePositive() {
+        assertThatThrownBy(() -> new BdatChunker(writer, 0, null)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private void record(long size, boolean last) {
+        chunks.add(size + (last ? " last" : ""));
+    }
+}
