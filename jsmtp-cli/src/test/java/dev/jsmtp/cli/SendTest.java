@@ -191,4 +191,35 @@ class SendTest {
                     .contains("\"refused\":[{\"recipient\":\"b@example.org\"");
         }
     }
+
+    @Test
+    void composedMessagesGoToToCcAndBccWithoutShowingBcc() throws IOException {
+        Path attachment = dir.resolve("report.csv");
+        Files.writeString(attachment, "a,b\n1,2\n");
+        try (FakeSmtpServer server = new FakeSmtpServer(line -> null)) {
+            TestCli t = new TestCli(dir);
+            t.exit = t.run("send", "--server", server.address(), "--tls", "none", "--from", "a@example.org",
+                    "--to", "b@example.org", "--cc", "c@example.org", "--bcc", "hidden@example.org",
+                    "--subject", "Quarterly", "--body", "See attached.", "--attach", attachment.toString(),
+                    "--header", "X-Priority: 1");
+            assertThat(t.exit).as(t.err()).isZero();
+            assertThat(server.received).contains("RCPT TO:<b@example.org>", "RCPT TO:<c@example.org>",
+                    "RCPT TO:<hidden@example.org>");
+            assertThat(server.messages.get(0)).contains("Subject: Quarterly").contains("X-Priority: 1")
+                    .contains("See attached.").contains("report.csv").doesNotContain("hidden@example.org");
+        }
+    }
+
+    @Test
+    void theBodyComesFromStandardInputWhenItIsNotATerminal() throws IOException {
+        try (FakeSmtpServer server = new FakeSmtpServer(line -> null)) {
+            TestCli t = new TestCli(dir);
+            t.stdinIsTerminal = false;
+            t.stdin = "piped body text\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            t.exit = t.run("send", "--server", server.address(), "--tls", "none", "--from", "a@example.org",
+                    "--to", "b@example.org", "--subject", "pipe");
+            assertThat(t.exit).as(t.err()).isZero();
+            assertThat(server.messages.get(0)).contains("piped body text");
+        }
+    }
 }
