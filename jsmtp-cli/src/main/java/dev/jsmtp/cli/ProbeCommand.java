@@ -71,6 +71,16 @@ public final class ProbeCommand implements Callable<Integer> {
     private int run() throws CliException, IOException {
         Account account = connection.account(cli);
         ConnectionOptions.Endpoint endpoint = connection.endpoint(account);
+        try {
+            return probe(account, endpoint);
+        } catch (SmtpException e) {
+            cli.err().println("jsmtp: " + Escaping.escape(String.valueOf(e.getMessage())));
+            Report.hint(e, endpoint.tlsMode()).ifPresent(h -> cli.err().println("jsmtp: hint: " + h));
+            return ExitCode.of(e);
+        }
+    }
+
+    private int probe(Account account, ConnectionOptions.Endpoint endpoint) throws CliException, IOException {
         TranscriptListener transcript = connection.transcript ? new TranscriptPrinter(cli.err()) : TranscriptListener.NONE;
         PrintStream out = cli.out();
         out.println("Server:        " + endpoint + " (" + endpoint.tlsMode().cliName() + ")");

@@ -22,11 +22,17 @@ final class Report {
     private final Cli cli;
     private final boolean json;
     private final String server;
+    private final dev.jsmtp.TlsMode tlsMode;
 
     Report(Cli cli, boolean json, String server) {
+        this(cli, json, server, null);
+    }
+
+    Report(Cli cli, boolean json, String server, dev.jsmtp.TlsMode tlsMode) {
         this.cli = cli;
         this.json = json;
         this.server = server;
+        this.tlsMode = tlsMode;
     }
 
     int sent(SendResult result) {
@@ -86,8 +92,19 @@ final class Report {
             cli.err().println("jsmtp: nothing was sent (use --allow-partial to deliver to the accepted recipients)");
         } else {
             cli.err().println("jsmtp: " + Escaping.escape(String.valueOf(e.getMessage())));
+            hint(e, tlsMode).ifPresent(h -> cli.err().println("jsmtp: hint: " + h));
         }
         return code;
+    }
+
+    /** A likely cause the error message cannot know, such as a plain-text greeting awaited on a TLS port. */
+    static java.util.Optional<String> hint(SmtpException e, dev.jsmtp.TlsMode mode) {
+        if (e instanceof dev.jsmtp.SmtpTimeoutException t && t.waitingFor().contains("greeting")
+                && mode != null && mode != dev.jsmtp.TlsMode.IMPLICIT) {
+            return java.util.Optional.of("a server that says nothing may expect TLS from the first byte "
+                    + "(port 465): try --tls implicit");
+        }
+        return java.util.Optional.empty();
     }
 
     int failed(CliException e) {

@@ -134,7 +134,7 @@ public final class SendCommand implements Callable<Integer> {
     private int run(Report report) throws CliException, IOException {
         Account account = connection.account(cli);
         ConnectionOptions.Endpoint endpoint = connection.endpoint(account);
-        report = new Report(cli, json, endpoint.toString());
+        report = new Report(cli, json, endpoint.toString(), endpoint.tlsMode());
         Optional<Stage> stop = quitAfter == null ? Optional.empty() : Optional.of(Stage.parse(quitAfter));
         boolean needsMessage = stop.isEmpty() || stop.get().ordinal() >= Stage.MAIL.ordinal();
         Optional<Credentials> credentials = auth.credentials(account, cli);

@@ -56,7 +56,7 @@ public final class SendmailCommand {
         }
         ConnectionOptions connection = new ConnectionOptions();
         ConnectionOptions.Endpoint endpoint = connection.endpoint(account);
-        report = new Report(cli, false, endpoint.toString());
+        report = new Report(cli, false, endpoint.toString(), endpoint.tlsMode());
         Optional<String> sender = a.from().or(() -> account.get("from"));
         if (sender.isEmpty()) {
             throw CliException.config("no sender: give -f ADDR or set 'from' in account " + account.name()
@@ -102,6 +102,8 @@ public final class SendmailCommand {
         try (SmtpClient client = builder.allOrNothing(true).build()) {
             client.send(prepared.envelope(), prepared.content());
             return ExitCode.OK;
+        } catch (SmtpException e) {
+            return report.failed(e);
         }
     }
 

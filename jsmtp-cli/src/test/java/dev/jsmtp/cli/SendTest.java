@@ -91,6 +91,12 @@ class SendTest {
             assertThat(t.err()).contains("timed out");
             assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(10_000);
         }
+        try (FakeSmtpServer silent = new FakeSmtpServer(FakeSmtpServer.STALL, line -> null)) {
+            TestCli t = new TestCli(dir);
+            assertThat(t.run("send", "--server", silent.address(), "--tls", "starttls", "--timeout", "1",
+                    "--quit-after", "connect")).isEqualTo(75);
+            assertThat(t.err()).contains("greeting").contains("hint: ").contains("--tls implicit");
+        }
     }
 
     @Test
