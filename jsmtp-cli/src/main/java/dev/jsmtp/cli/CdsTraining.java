@@ -12,7 +12,10 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.util.Map;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * The training run the launcher dumps its class-data-sharing archive from ({@code -XX:ArchiveClassesAtExit}): it
@@ -35,6 +38,30 @@ public final class CdsTraining {
             train(() -> Main.run(new String[] {"send", "--server", address, "--tls", "none", "--from",
                 "cron@example.org", "--to", "root@example.org", "--subject", "training", "--body", "hello"},
                     cli(home, sink, new byte[0])));
+            // The same over implicit TLS with AUTH, so the archive holds the JDK's TLS and crypto classes too.
+            train(() -> {
+                try {
+                    ThrowawayCertificate cert = ThrowawayCertificate.make(home);
+                    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                    kmf.init(cert.keyStore(), cert.password().toCharArray());
+                    SSLContext context = SSLContext.getInstance("TLS");
+                    context.init(kmf.getKeyManagers(), null, null);
+                    try (ServerSocket tls = context.getServerSocketFactory().createServerSocket(0, 10,
+                            InetAddress.getLoopbackAddress())) {
+                        Thread t = new Thread(() -> respond(tls), "cds-tls-responder");
+                        t.setDaemon(true);
+                        t.start();
+                        Cli withPassword = new Cli(new ByteArrayInputStream(new byte[0]), sink, sink,
+                                Map.of("JSMTP_TRAINING_PASSWORD", "training"), false, false, null, home);
+                        Main.run(new String[] {"send", "--server", "127.0.0.1:" + tls.getLocalPort(), "--tls",
+                            "implicit", "--cafile", cert.pemFile().toString(), "--user", "cron",
+                            "--password-env", "JSMTP_TRAINING_PASSWORD", "--from", "cron@example.org", "--to",
+                            "root@example.org", "--subject", "training", "--body", "hello"}, withPassword);
+                    }
+                } catch (IOException | GeneralSecurityException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
             Path config = home.resolve("config");
             Files.writeString(config, "account local\nserver " + address + "\ntls none\nfrom cron@example.org\n"
                     + "account default : local\n");
@@ -42,7 +69,9 @@ public final class CdsTraining {
             train(() -> Main.run(new String[] {"sendmail", "-C", config.toString(), "-t", "-i"},
                     cli(home, sink, message)));
         } finally {
-            Files.deleteIfExists(home.resolve("config"));
+            for (String f : new String[] {"config", "server.p12", "demo-ca.pem"}) {
+                Files.deleteIfExists(home.resolve(f));
+            }
             Files.deleteIfExists(home);
         }
     }
@@ -81,7 +110,8 @@ public final class CdsTraining {
                     String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase() : line;
                     switch (verb) {
                         case "EHLO" -> write(out, "250-cds-training\r\n250-PIPELINING\r\n250-8BITMIME\r\n"
-                                + "250-ENHANCEDSTATUSCODES\r\n250 SIZE 10240000");
+                                + "250-ENHANCEDSTATUSCODES\r\n250-AUTH PLAIN LOGIN\r\n250 SIZE 10240000");
+                        case "AUTH" -> write(out, "235 2.7.0 ok");
                         case "DATA" -> {
                             data = true;
                             write(out, "354 go ahead");

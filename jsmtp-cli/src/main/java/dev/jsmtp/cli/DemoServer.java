@@ -7,21 +7,15 @@ import jakarta.mail.internet.MimeMessage;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
-import java.security.cert.Certificate;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -50,57 +44,18 @@ final class DemoServer implements AutoCloseable {
 
     static DemoServer start() throws IOException, GeneralSecurityException {
         Path dir = Files.createTempDirectory("jsmtp-demo-");
-        Path keyStoreFile = dir.resolve("server.p12");
-        String storePassword = randomHex(16);
-        keytool(keyStoreFile, storePassword);
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keyStoreFile)) {
-            keys.load(in, storePassword.toCharArray());
-        }
-        Certificate cert = keys.getCertificate("jsmtp-demo");
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("jsmtp-demo", cert);
-        Path caFile = dir.resolve("demo-ca.pem");
-        try (Writer w = Files.newBufferedWriter(caFile, StandardCharsets.US_ASCII)) {
-            w.write("-----BEGIN CERTIFICATE-----\n");
-            w.write(Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(cert.getEncoded()));
-            w.write("\n-----END CERTIFICATE-----\n");
-        }
-        System.setProperty("greenmail.tls.keystore.file", keyStoreFile.toString());
-        System.setProperty("greenmail.tls.keystore.password", storePassword);
-        System.setProperty("greenmail.tls.key.password", storePassword);
+        ThrowawayCertificate cert = ThrowawayCertificate.make(dir);
+        System.setProperty("greenmail.tls.keystore.file", cert.keyStoreFile().toString());
+        System.setProperty("greenmail.tls.keystore.password", cert.password());
+        System.setProperty("greenmail.tls.key.password", cert.password());
         ServerSetup setup = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS).dynamicPort();
         GreenMail greenMail = new GreenMail(setup);
-        String password = randomHex(8);
+        byte[] random = new byte[8];
+        new SecureRandom().nextBytes(random);
+        String password = HexFormat.of().formatHex(random);
         greenMail.setUser(ADDRESS, LOGIN, password);
         greenMail.start();
-        return new DemoServer(dir, caFile, trust, password, greenMail);
-    }
-
-    private static void keytool(Path keyStoreFile, String storePassword) throws IOException {
-        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        ProcessBuilder pb = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "jsmtp-demo",
-                "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
-                "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12",
-                "-keystore", keyStoreFile.toString(), "-storepass", storePassword, "-keypass", storePassword);
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
-        byte[] output = p.getInputStream().readAllBytes();
-        try {
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IOException("keytool failed: " + new String(output, StandardCharsets.UTF_8).strip());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while keytool made the demo certificate");
-        }
-    }
-
-    private static String randomHex(int bytes) {
-        byte[] b = new byte[bytes];
-        new SecureRandom().nextBytes(b);
-        return HexFormat.of().formatHex(b);
+        return new DemoServer(dir, cert.pemFile(), cert.trustStore(), password, greenMail);
     }
 
     int port() {

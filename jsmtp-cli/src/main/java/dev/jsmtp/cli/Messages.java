@@ -10,6 +10,8 @@ import dev.jsmtp.message.RawMessage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,12 +44,35 @@ final class Messages {
             for (Map.Entry<String, String> h : d.headers()) {
                 b.header(h.getKey(), h.getValue());
             }
+            // Both defaults cost a cold JVM tens of milliseconds (SecureRandom seeding for the UUID, the time-zone
+            // database): a per-process unique id and a UTC date serve a one-shot command as well.
+            b.date(ZonedDateTime.now(ZoneOffset.UTC));
+            messageId(d.from()).ifPresent(b::messageId);
             MailMessage m = b.build();
             return new Prepared(m.envelope(), m.content());
         } catch (IllegalArgumentException e) {
             throw CliException.data(e.getMessage());
         } catch (UncheckedIOException e) {
             throw new CliException(ExitCode.IO_ERROR, e.getCause().getMessage());
+        }
+    }
+
+    /** {@code time.nanos.pid@domain}, unique per process and message, or empty when the domain is not ASCII. */
+    static Optional<String> messageId(String from) {
+        try {
+            String domain = Mailbox.parse(from).path().domain();
+            for (int i = 0; i < domain.length(); i++) {
+                char c = domain.charAt(i);
+                if (c >= 0x80 || !(Character.isLetterOrDigit(c) || c == '.' || c == '-' || c == '[' || c == ']'
+                        || c == ':')) {
+                    return Optional.empty();
+                }
+            }
+            return Optional.of(Long.toString(System.currentTimeMillis(), 36) + "."
+                    + Long.toString(System.nanoTime() & Long.MAX_VALUE, 36) + "."
+                    + Long.toString(ProcessHandle.current().pid(), 36) + ".jsmtp@" + domain);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
         }
     }
 

@@ -212,7 +212,9 @@ class SendTest {
             assertThat(server.received).contains("RCPT TO:<b@example.org>", "RCPT TO:<c@example.org>",
                     "RCPT TO:<hidden@example.org>");
             assertThat(server.messages.get(0)).contains("Subject: Quarterly").contains("X-Priority: 1")
-                    .contains("See attached.").contains("report.csv").doesNotContain("hidden@example.org");
+                    .contains("See attached.").contains("report.csv").doesNotContain("hidden@example.org")
+                    .containsPattern("Message-ID: <[0-9a-z]+\\.[0-9a-z]+\\.[0-9a-z]+\\.jsmtp@example\\.org>")
+                    .containsPattern("Date: .* \\+0000");
         }
     }
 
