@@ -90,13 +90,17 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    // RFC 5322 §3.3: a numeric zone ("+0000"), not RFC 1123's "GMT", which 5322 lists as obsolete.
+    private static final DateTimeFormatter RFC5322_DATE =
+            DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", java.util.Locale.ROOT);
+
     /** The message the walk-through types after DATA: a few header fields, a blank line, the body. */
     static MessageContent message() {
         ZonedDateTime now = ZonedDateTime.now();
         return MessageContent.of("From: jsmtp demo <" + DemoServer.ADDRESS + ">\r\n"
                 + "To: <" + DemoServer.ADDRESS + ">\r\n"
                 + "Subject: Hello from jsmtp\r\n"
-                + "Date: " + DateTimeFormatter.RFC_1123_DATE_TIME.format(now) + "\r\n"
+                + "Date: " + RFC5322_DATE.format(now) + "\r\n"
                 + "Message-ID: <" + UUID.randomUUID() + "@localhost>\r\n"
                 + "\r\n"
                 + "This message went over implicit TLS, after AUTH LOGIN, to the demo server.\r\n");
