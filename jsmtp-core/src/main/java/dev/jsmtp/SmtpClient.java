@@ -206,6 +206,10 @@ public final class SmtpClient implements AutoCloseable {
 
         /** Uses this SASL mechanism instead of choosing one from the credentials and the server's offer. */
         public Builder authMechanism(String mechanism) {
+            // RFC 4422 §3.1: upper-case letters, digits, hyphen and underscore, at most 20 characters.
+            if (mechanism != null && !mechanism.matches("[A-Za-z0-9_-]{1,20}")) {
+                throw new IllegalArgumentException("invalid SASL mechanism name: " + Escaping.escape(mechanism));
+            }
             this.authMechanism = mechanism;
             return this;
         }
@@ -227,6 +231,12 @@ public final class SmtpClient implements AutoCloseable {
 
         /** The name sent with EHLO/HELO; default the local address literal, such as {@code [127.0.0.1]}. */
         public Builder clientName(String name) {
+            // A domain or an address literal (RFC 5321 §4.1.1.1): printable ASCII without spaces, so that no
+            // caller-supplied name can inject a command.
+            if (name != null && !name.matches("[\\x21-\\x7e]{1,255}")) {
+                throw new IllegalArgumentException("invalid EHLO client name (a domain or address literal without "
+                        + "spaces or control characters): " + Escaping.escape(name));
+            }
             this.clientName = name;
             return this;
         }

@@ -222,26 +222,7 @@ public final class Authenticator {
         }
 
         private List<String> secretForms() {
-            List<String> forms = new ArrayList<>();
-            for (String s : sent) {
-                forms.add(s);
-                String decoded;
-                try {
-                    decoded = new String(DECODER.decode(s), StandardCharsets.UTF_8);
-                } catch (IllegalArgumentException e) {
-                    continue;
-                }
-                // PLAIN separates its fields with NUL, XOAUTH2 and OAUTHBEARER with ^A (RFC 4616, RFC 7628).
-                for (String field : decoded.split("[\\x00\\x01]")) {
-                    String value = field.startsWith("auth=Bearer ") ? field.substring(12) : field;
-                    forms.add(Escaping.escape(value));
-                    forms.add(ENCODER.encodeToString(value.getBytes(StandardCharsets.UTF_8)));
-                }
-            }
-            // Longest first, so a blob is masked whole before any field inside it.
-            forms.removeIf(f -> f.length() < 4);
-            forms.sort((a, b) -> b.length() - a.length());
-            return forms;
+            return Authenticator.secretForms(sent);
         }
 
         /**
@@ -271,5 +252,33 @@ public final class Authenticator {
         private static String abbreviate(String text) {
             return text.length() <= 200 ? text : text.substring(0, 200) + "...";
         }
+    }
+
+    /**
+     * The forms in which a secret we sent may come back in a server's text, escaped as transcripts show text:
+     * each base64 response whole and, decoded, each of its fields (the password, the bearer token) as text and in
+     * base64. Longest first, so a blob is masked whole before any field inside it.
+     */
+    public static List<String> secretForms(List<String> sentBase64) {
+        List<String> forms = new ArrayList<>();
+        for (String s : sentBase64) {
+            forms.add(s);
+            String decoded;
+            try {
+                decoded = new String(DECODER.decode(s), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                continue;
+            }
+            // PLAIN separates its fields with NUL, XOAUTH2 and OAUTHBEARER with ^A (RFC 4616, RFC 7628).
+            for (String field : decoded.split("[\\x00\\x01]")) {
+                String value = field.startsWith("auth=Bearer ") ? field.substring(12) : field;
+                forms.add(Escaping.escape(value));
+                forms.add(ENCODER.encodeToString(value.getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+        // Longest first, so a blob is masked whole before any field inside it.
+        forms.removeIf(f -> f.length() < 4);
+        forms.sort((a, b) -> b.length() - a.length());
+        return forms;
     }
 }

@@ -14,6 +14,7 @@ import dev.jsmtp.SendResult;
 import dev.jsmtp.SmtpCapabilityException;
 import dev.jsmtp.SmtpException;
 import dev.jsmtp.SmtpRejectedException;
+import dev.jsmtp.SmtpTimeoutException;
 import dev.jsmtp.wire.BdatChunker;
 import dev.jsmtp.wire.CrlfOutputStream;
 import dev.jsmtp.wire.DotStuffingOutputStream;
@@ -55,6 +56,8 @@ final class MailTransaction {
     private final List<String> rcptLines = new ArrayList<>();
     private final List<RecipientResult> results = new ArrayList<>();
     private boolean endOfDataSent;
+    /** System.nanoTime() by which the whole transaction must end, when the caller set a transaction deadline. */
+    private final long deadlineNanos;
 
     MailTransaction(Session session, Envelope envelope, MessageContent content) throws SmtpCapabilityException {
         this.session = session;
@@ -64,6 +67,7 @@ final class MailTransaction {
         this.envelope = envelope;
         this.content = content;
         this.smtpUtf8 = envelope.requiresSmtpUtf8() || content.requiresSmtpUtf8();
+        this.deadlineNanos = config.timeouts().transaction().map(d -> System.nanoTime() + d.toNanos()).orElse(0L);
         preflight();
         this.mailLine = buildMailCommand();
         for (Path forwardPath : envelope.forwardPaths()) {
@@ -332,6 +336,23 @@ final class MailTransaction {
     }
 
     private Reply read(String waitingFor, Duration timeout) throws SmtpException {
+        if (deadlineNanos != 0) {
+            Duration left = Duration.ofNanos(deadlineNanos - System.nanoTime());
+            Duration whole = config.timeouts().transaction().orElseThrow();
+            if (left.compareTo(Duration.ofMillis(1)) < 0) {
+                session.fail();
+                throw new SmtpTimeoutException(waitingFor + " (transaction deadline)", whole, endOfDataSent,
+                        config.server());
+            }
+            if (left.compareTo(timeout) < 0) {
+                try {
+                    return io.read(waitingFor, left, endOfDataSent);
+                } catch (SmtpTimeoutException e) {
+                    throw new SmtpTimeoutException(waitingFor + " (transaction deadline)", whole, endOfDataSent,
+                            config.server());
+                }
+            }
+        }
         return io.read(waitingFor, timeout, endOfDataSent);
     }
 

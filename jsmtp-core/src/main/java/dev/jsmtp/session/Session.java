@@ -30,6 +30,8 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLSocket;
 
@@ -233,12 +235,32 @@ public final class Session implements SmtpConnection {
         SaslMechanism mechanism = SaslMechanisms.choose(credentials.get(), extensions.authMechanisms(),
                 config.authMechanism(), config.host(), config.port());
         // One mechanism only: after a refusal we never fall back to a weaker one.
+        String username = credentials.get().username();
         Authenticator.authenticate((line, shown) -> {
+            maskEchoes(line, username);
             io.authCommand(line, shown);
             io.flush("AUTH", false);
             return io.read("reply to AUTH", config.timeouts().auth(), false);
         }, mechanism, config.alwaysSendInitialResponse(), config.server());
         state = SessionState.AUTHENTICATED;
+    }
+
+    /** Registers the secret forms of a SASL line so the transcript masks a server that echoes them. */
+    private void maskEchoes(String line, String username) {
+        String payload = line;
+        if (line.startsWith("AUTH ")) {
+            int space = line.indexOf(' ', 5);
+            payload = space < 0 ? "" : line.substring(space + 1);
+        }
+        if (payload.isEmpty() || payload.equals("=")) {
+            return;
+        }
+        String usernameBase64 = java.util.Base64.getEncoder()
+                .encodeToString(username.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        List<String> forms = new ArrayList<>(Authenticator.secretForms(List.of(payload)));
+        // The user name is not secret, and masking it would hide addresses in later replies.
+        forms.removeIf(f -> f.equals(username) || f.equals(usernameBase64) || f.equals("user=" + username));
+        transcript.addSecretForms(forms);
     }
 
     private String clientName() {

@@ -132,8 +132,10 @@ final class SessionIo {
         if (e instanceof SmtpException smtp) {
             return smtp;
         }
-        if (e instanceof ReplyTimeoutException) {
-            return new SmtpTimeoutException(during, timeout, endOfDataSent, server);
+        if (e instanceof ReplyTimeoutException t) {
+            String partial = t.partialBytes() > 0 ? " (" + t.partialBytes() + " bytes of a partial reply had arrived)"
+                    : "";
+            return new SmtpTimeoutException(during + partial, timeout, endOfDataSent, server);
         }
         if (e instanceof WriteTimeoutException) {
             return new SmtpTimeoutException(during + " (the server stopped reading)", writeTimeout, endOfDataSent,

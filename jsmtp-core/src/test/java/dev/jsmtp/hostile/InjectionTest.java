@@ -154,4 +154,22 @@ class InjectionTest {
                 .recipient(Path.of("bob@example.net"), Set.of(), "bob@example.net\r\nDATA").build())
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @ParameterizedTest(name = "client name \"{0}\"")
+    @ValueSource(strings = {"client.example\r\nMAIL FROM:<evil@attacker.example>", "client\u0000.example",
+            "client.example\nRSET"})
+    @DisplayName("EHLO client name with CR, LF or NUL → refused when the client is built, before any connection (CWE-93)")
+    void hostileClientName(String name) throws Exception {
+        try (AdversarialServer server = AdversarialServer.start(p -> {
+            p.greet();
+            p.ehlo("8BITMIME");
+            p.serveTransactions();
+        })) {
+            assertThatThrownBy(() -> client(server).clientName(name).build().send(Hostile.ENVELOPE, MESSAGE))
+                    .isInstanceOf(IllegalArgumentException.class);
+            Thread.sleep(50);
+            assertThat(server.connections()).as("a bad client name is a configuration error, found before connecting")
+                    .isZero();
+        }
+    }
 }
