@@ -480,7 +480,13 @@ class PooledTransportTest {
             // Only the bounded window was ever taken from the iterator, and all of it was cancelled.
             assertThat(outcomes).hasSizeLessThanOrEqualTo(t.bulkWindow()).isNotEmpty()
                     .allMatch(o -> o instanceof SendOutcome.Cancelled);
-            awaitClientClose(server, server.connections());
+            // The two stalled connections were closed by the cancel (a third, opened for a message cancelled
+            // while it connected, may rightly stay in the pool).
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (server.closedByClient() < 2 && System.nanoTime() < end) {
+                Thread.sleep(10);
+            }
+            assertThat(server.closedByClient()).isGreaterThanOrEqualTo(2);
             // A sender freed by a cancel may start the next queued message before that one is cancelled too, so
             // more than the two stalled may have sent their data; every message whose data the server has must
             // be reported as cancelled after the end of data.
