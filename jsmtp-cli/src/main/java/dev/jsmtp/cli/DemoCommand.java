@@ -59,16 +59,16 @@ public final class DemoCommand implements Callable<Integer> {
             }
             out.println("* The conversation (C: client, S: server; the AUTH lines are masked):");
             out.println();
-            SmtpClient client = SmtpClient.builder("127.0.0.1").port(server.port()).tlsMode(TlsMode.IMPLICIT)
+            SmtpClient.Builder builder = SmtpClient.builder("127.0.0.1").port(server.port()).tlsMode(TlsMode.IMPLICIT)
                     .trustStore(server.trustStore())
                     .credentials(Credentials.password(DemoServer.LOGIN, server.password()))
                     .authMechanism("LOGIN")
                     .timeout(Duration.ofSeconds(30))
                     .transcript(new TranscriptPrinter(out))
-                    .allOrNothing(true)
-                    .build();
+                    .allOrNothing(true);
             SendResult result;
-            try {
+            // Closed right after the message so that QUIT is part of the conversation shown.
+            try (SmtpClient client = builder.build()) {
                 result = client.send(Envelope.of(DemoServer.ADDRESS, DemoServer.ADDRESS), message());
             } catch (SmtpException e) {
                 cli.err().println("jsmtp: " + e.getMessage());

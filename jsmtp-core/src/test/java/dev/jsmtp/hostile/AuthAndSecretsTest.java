@@ -1,5 +1,7 @@
 package dev.jsmtp.hostile;
 
+import dev.jsmtp.testing.SendOnce;
+
 import static dev.jsmtp.hostile.Hostile.ENVELOPE;
 import static dev.jsmtp.hostile.Hostile.MESSAGE;
 import static dev.jsmtp.hostile.Hostile.client;
@@ -82,7 +84,7 @@ class AuthAndSecretsTest {
             p.reply("535 5.7.8 Authentication credentials invalid", "235 2.7.0 Just kidding, you are in");
             p.serveTransactions();
         })) {
-            SmtpException e = fails(() -> passwordClient(server, transcript).build().send(ENVELOPE, MESSAGE));
+            SmtpException e = fails(() -> SendOnce.send(passwordClient(server, transcript), ENVELOPE, MESSAGE));
             assertThat(e).isInstanceOf(SmtpAuthenticationException.class).hasMessageContaining("535");
             server.awaitHandlers(Duration.ofSeconds(5));
             assertThat(server.peer().sawCommand("MAIL")).isFalse();
@@ -98,8 +100,7 @@ class AuthAndSecretsTest {
             p.ehlo("AUTH PLAIN LOGIN", "8BITMIME");
             p.serveTransactions();
         })) {
-            SmtpException e = fails(() -> client(server).credentials(Credentials.password(USER, PASSWORD)).build()
-                    .send(ENVELOPE, MESSAGE));
+            SmtpException e = fails(() -> SendOnce.send(client(server).credentials(Credentials.password(USER, PASSWORD)), ENVELOPE, MESSAGE));
             assertThat(e).isInstanceOf(SmtpSecurityException.class).hasMessageContaining("unencrypted");
             server.awaitHandlers(Duration.ofSeconds(5));
             assertThat(server.peer().sawCommand("AUTH")).isFalse();
@@ -118,8 +119,7 @@ class AuthAndSecretsTest {
             p.reply("235 2.7.0 OK");
             p.serveTransactions();
         })) {
-            SendResult result = Hostile.succeeds(() -> passwordClient(server, transcript).build()
-                    .send(ENVELOPE, MESSAGE));
+            SendResult result = Hostile.succeeds(() -> SendOnce.send(passwordClient(server, transcript), ENVELOPE, MESSAGE));
             assertThat(result.finalReply().code()).isEqualTo(250);
             assertThat(transcript.text()).doesNotContain(PLAIN_BLOB).doesNotContain(PASSWORD);
         }
@@ -136,7 +136,7 @@ class AuthAndSecretsTest {
             p.reply("535 5.7.8 Bad credentials " + PLAIN_BLOB + " password " + PASSWORD);
             p.serveTransactions();
         })) {
-            SmtpException e = fails(() -> passwordClient(server, transcript).build().send(ENVELOPE, MESSAGE));
+            SmtpException e = fails(() -> SendOnce.send(passwordClient(server, transcript), ENVELOPE, MESSAGE));
             assertThat(e).isInstanceOf(SmtpAuthenticationException.class);
             assertNoSecret(e, transcript, PASSWORD);
         }
@@ -157,8 +157,7 @@ class AuthAndSecretsTest {
             p.reply("535 5.7.8 wrong password: " + password);
             p.serveTransactions();
         })) {
-            SmtpException e = fails(() -> passwordClient(server, transcript).authMechanism("LOGIN").build()
-                    .send(ENVELOPE, MESSAGE));
+            SmtpException e = fails(() -> SendOnce.send(passwordClient(server, transcript).authMechanism("LOGIN"), ENVELOPE, MESSAGE));
             assertThat(e).isInstanceOf(SmtpAuthenticationException.class);
             assertNoSecret(e, transcript, PASSWORD);
         }
@@ -175,7 +174,7 @@ class AuthAndSecretsTest {
             p.reply("5x5 " + PLAIN_BLOB);
             p.awaitEof(Duration.ofSeconds(5));
         })) {
-            SmtpException e = fails(() -> passwordClient(server, transcript).build().send(ENVELOPE, MESSAGE));
+            SmtpException e = fails(() -> SendOnce.send(passwordClient(server, transcript), ENVELOPE, MESSAGE));
             assertNoSecret(e, transcript, PASSWORD);
         }
     }
@@ -195,8 +194,7 @@ class AuthAndSecretsTest {
                     p.awaitEof(Duration.ofSeconds(10));
                 }
             })) {
-                SmtpException e = fails(() -> passwordClient(server, transcript).timeout(Duration.ofSeconds(1)).build()
-                        .send(ENVELOPE, MESSAGE));
+                SmtpException e = fails(() -> SendOnce.send(passwordClient(server, transcript).timeout(Duration.ofSeconds(1)), ENVELOPE, MESSAGE));
                 assertThat(e.getMessage()).contains("AUTH");
                 assertNoSecret(e, transcript, PASSWORD);
             }
@@ -216,7 +214,7 @@ class AuthAndSecretsTest {
             }
             p.awaitEof(Duration.ofSeconds(5));
         })) {
-            SmtpException e = fails(() -> passwordClient(server, transcript).build().send(ENVELOPE, MESSAGE));
+            SmtpException e = fails(() -> SendOnce.send(passwordClient(server, transcript), ENVELOPE, MESSAGE));
             assertNoSecret(e, transcript, PASSWORD);
             server.awaitHandlers(Duration.ofSeconds(10));
             String sent = server.receivedText();
@@ -239,8 +237,8 @@ class AuthAndSecretsTest {
             p.reply("535-5.7.8 Username and Password not accepted " + line.substring(13), "535 5.7.8 " + TOKEN);
             p.serveTransactions();
         })) {
-            SmtpException e = fails(() -> client(server).credentials(Credentials.oauth2(USER, TokenProvider.of(TOKEN)))
-                    .allowCleartextAuthenticationDangerously().transcript(transcript).build().send(ENVELOPE, MESSAGE));
+            SmtpException e = fails(() -> SendOnce.send(client(server).credentials(Credentials.oauth2(USER, TokenProvider.of(TOKEN)))
+                    .allowCleartextAuthenticationDangerously().transcript(transcript), ENVELOPE, MESSAGE));
             assertThat(e).isInstanceOf(SmtpAuthenticationException.class);
             assertNoSecret(e, transcript, TOKEN);
         }

@@ -1,5 +1,7 @@
 package dev.jsmtp.hostile;
 
+import dev.jsmtp.testing.SendOnce;
+
 import static dev.jsmtp.hostile.Hostile.ENVELOPE;
 import static dev.jsmtp.hostile.Hostile.MESSAGE;
 import static dev.jsmtp.hostile.Hostile.client;
@@ -185,7 +187,7 @@ class DeadlineAndDisconnectTest {
             p.readExactly(256 * 1024);
             p.reset();
         })) {
-            SmtpException e = fails(() -> client(server).build().send(ENVELOPE, Bodies.large(BIG)));
+            SmtpException e = fails(() -> SendOnce.send(client(server), ENVELOPE, Bodies.large(BIG)));
             assertThat(e).isInstanceOf(SmtpConnectionException.class);
             assertThat(e.isAmbiguous()).isFalse();
             assertThat(e.isTransient()).isTrue();
@@ -205,7 +207,7 @@ class DeadlineAndDisconnectTest {
             p.readExactly(32 * 1024);
             p.reset();
         })) {
-            SmtpException e = fails(() -> client(server).build().send(ENVELOPE, Bodies.large(BIG)));
+            SmtpException e = fails(() -> SendOnce.send(client(server), ENVELOPE, Bodies.large(BIG)));
             assertThat(e).isInstanceOf(SmtpConnectionException.class);
             assertThat(e.isAmbiguous()).isFalse();
             assertThat(e.isTransient()).isTrue();
@@ -292,7 +294,7 @@ class DeadlineAndDisconnectTest {
         })) {
             long start = System.nanoTime();
             MessageContent content = MESSAGE;
-            SmtpException e = fails(() -> client(server).timeout(SHORT).build().send(ENVELOPE, content));
+            SmtpException e = fails(() -> SendOnce.send(client(server).timeout(SHORT), ENVELOPE, content));
             assertThat(e).isInstanceOf(SmtpTimeoutException.class);
             assertThat(((SmtpTimeoutException) e).waitingFor()).contains("MAIL");
             assertThat(millisSince(start)).isBetween(1400L, 4000L);

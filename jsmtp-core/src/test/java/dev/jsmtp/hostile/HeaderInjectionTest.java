@@ -1,5 +1,7 @@
 package dev.jsmtp.hostile;
 
+import dev.jsmtp.testing.SendOnce;
+
 import static dev.jsmtp.hostile.Hostile.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,7 +63,7 @@ class HeaderInjectionTest {
                 p.ehlo("8BITMIME", "SMTPUTF8", "PIPELINING");
                 p.serveTransactions();
             })) {
-                Hostile.succeeds(() -> client(server).build().send(message));
+                Hostile.succeeds(() -> SendOnce.send(client(server), message));
                 server.awaitHandlers(Duration.ofSeconds(5));
                 Peer peer = server.peer();
                 assertThat(peer.commands()).filteredOn(c -> c.startsWith("RCPT"))

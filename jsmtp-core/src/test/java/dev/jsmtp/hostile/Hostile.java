@@ -44,7 +44,11 @@ final class Hostile {
 
     /** Sends {@link #MESSAGE} and expects a typed failure within {@link #HANG}; returns it. */
     static SmtpException sendFails(SmtpClient client) {
-        return fails(() -> client.send(ENVELOPE, MESSAGE));
+        return fails(() -> {
+            try (client) {
+                client.send(ENVELOPE, MESSAGE);
+            }
+        });
     }
 
     /** Runs {@code action} preemptively bounded and expects an {@link SmtpException}: no hang, no raw error. */

@@ -1,5 +1,7 @@
 package dev.jsmtp.hostile;
 
+import dev.jsmtp.testing.SendOnce;
+
 import static dev.jsmtp.hostile.Hostile.ENVELOPE;
 import static dev.jsmtp.hostile.Hostile.MESSAGE;
 import static dev.jsmtp.hostile.Hostile.assertNoControlCharacters;
@@ -152,8 +154,7 @@ class HostileReplyTest {
             p.rawLatin1("250-hostile.test gr\u00fc\u00dft \u00ff\u00fe\u00c3\u0028\r\n250 PIPELINING\r\n");
             p.serveTransactions();
         })) {
-            SendResult result = Hostile.succeeds(() -> client(server).transcript(transcript).build()
-                    .send(ENVELOPE, MESSAGE));
+            SendResult result = Hostile.succeeds(() -> SendOnce.send(client(server).transcript(transcript), ENVELOPE, MESSAGE));
             assertThat(result.finalReply().code()).isEqualTo(250);
             assertThat(transcript.text()).contains("\\xFF").contains("\\xFE");
             for (TranscriptEvent event : transcript.events()) {
@@ -211,7 +212,7 @@ class HostileReplyTest {
             p.expect("QUIT");
             p.drip("221 bye\r\n".getBytes(StandardCharsets.US_ASCII), gap);
         })) {
-            SendResult result = Hostile.succeeds(() -> client(server).build().send(ENVELOPE, MESSAGE));
+            SendResult result = Hostile.succeeds(() -> SendOnce.send(client(server), ENVELOPE, MESSAGE));
             assertThat(result.finalReply().lines()).containsExactly("2.0.0 OK", "2.0.0 queued as 1");
         }
     }

@@ -1,5 +1,7 @@
 package dev.jsmtp.hostile;
 
+import dev.jsmtp.testing.SendOnce;
+
 import static dev.jsmtp.hostile.Hostile.MESSAGE;
 import static dev.jsmtp.hostile.Hostile.client;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,7 +48,7 @@ class InjectionTest {
             p.ehlo("SMTPUTF8", "8BITMIME");
             p.serveTransactions();
         })) {
-            assertThatThrownBy(() -> client(server).build().send(Envelope.of("alice@example.org", recipient), MESSAGE))
+            assertThatThrownBy(() -> SendOnce.send(client(server), Envelope.of("alice@example.org", recipient), MESSAGE))
                     .isInstanceOf(IllegalArgumentException.class)
                     .satisfies(e -> Hostile.assertOneLine("the error", e.getMessage()));
             Thread.sleep(50);
@@ -60,7 +62,7 @@ class InjectionTest {
     @DisplayName("reverse-path with CR, LF, NUL, '>' or space → refused before any connection (RFC 5321 §4.1.2)")
     void hostileSenderRefusedBeforeConnecting(String sender) throws Exception {
         try (AdversarialServer server = AdversarialServer.start(p -> p.greet())) {
-            assertThatThrownBy(() -> client(server).build().send(Envelope.of(sender, "bob@example.net"), MESSAGE))
+            assertThatThrownBy(() -> SendOnce.send(client(server), Envelope.of(sender, "bob@example.net"), MESSAGE))
                     .isInstanceOf(IllegalArgumentException.class);
             assertThat(server.connections()).isZero();
         }
@@ -75,7 +77,7 @@ class InjectionTest {
             p.ehlo("8BITMIME", "PIPELINING");
             p.serveTransactions();
         })) {
-            SmtpException e = Hostile.fails(() -> client(server).build().send(envelope, MESSAGE));
+            SmtpException e = Hostile.fails(() -> SendOnce.send(client(server), envelope, MESSAGE));
             assertThat(e).isInstanceOf(SmtpCapabilityException.class).hasMessageContaining("SMTPUTF8");
             server.awaitHandlers(Duration.ofSeconds(5));
             assertThat(server.peer().sawCommand("MAIL")).isFalse();
@@ -92,8 +94,7 @@ class InjectionTest {
             p.ehlo("8BITMIME", "SMTPUTF8");
             p.serveTransactions();
         })) {
-            SendResult result = Hostile.succeeds(() -> client(server).build()
-                    .send(Envelope.of("alice@example.org", recipient), MESSAGE));
+            SendResult result = Hostile.succeeds(() -> SendOnce.send(client(server), Envelope.of("alice@example.org", recipient), MESSAGE));
             assertThat(result.finalReply().code()).isEqualTo(250);
             server.awaitHandlers(Duration.ofSeconds(5));
             byte[] expectedLine = ("RCPT TO:<" + recipient + ">\r\n").getBytes(StandardCharsets.UTF_8);
@@ -114,7 +115,7 @@ class InjectionTest {
             p.ehlo("8BITMIME");
             p.serveTransactions();
         })) {
-            Hostile.succeeds(() -> client(server).build().send(Envelope.of("alice@example.org", "bob@" + domain),
+            Hostile.succeeds(() -> SendOnce.send(client(server), Envelope.of("alice@example.org", "bob@" + domain),
                     MESSAGE));
             server.awaitHandlers(Duration.ofSeconds(5));
             assertThat(server.peer().commands()).filteredOn(c -> c.startsWith("RCPT"))
@@ -133,8 +134,8 @@ class InjectionTest {
             p.reply("235 2.7.0 OK");
             p.serveTransactions();
         })) {
-            Hostile.succeeds(() -> client(server).credentials(Credentials.password("alice", password))
-                    .allowCleartextAuthenticationDangerously().build().send(Hostile.ENVELOPE, MESSAGE));
+            Hostile.succeeds(() -> SendOnce.send(client(server).credentials(Credentials.password("alice", password))
+                    .allowCleartextAuthenticationDangerously(), Hostile.ENVELOPE, MESSAGE));
             server.awaitHandlers(Duration.ofSeconds(5));
             assertThat(server.peer().commands()).filteredOn(c -> c.startsWith("MAIL"))
                     .containsExactly("MAIL FROM:<alice@example.org>");
@@ -165,7 +166,7 @@ class InjectionTest {
             p.ehlo("8BITMIME");
             p.serveTransactions();
         })) {
-            assertThatThrownBy(() -> client(server).clientName(name).build().send(Hostile.ENVELOPE, MESSAGE))
+            assertThatThrownBy(() -> SendOnce.send(client(server).clientName(name), Hostile.ENVELOPE, MESSAGE))
                     .isInstanceOf(IllegalArgumentException.class);
             Thread.sleep(50);
             assertThat(server.connections()).as("a bad client name is a configuration error, found before connecting")

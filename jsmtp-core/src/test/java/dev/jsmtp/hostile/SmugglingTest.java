@@ -1,5 +1,7 @@
 package dev.jsmtp.hostile;
 
+import dev.jsmtp.testing.SendOnce;
+
 import static dev.jsmtp.hostile.Hostile.ENVELOPE;
 import static dev.jsmtp.hostile.Hostile.client;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -77,8 +79,7 @@ class SmugglingTest {
             p.ehlo(mode.extensions);
             p.serveTransactions();
         })) {
-            SendResult result = Hostile.succeeds(() -> client(server).build()
-                    .send(ENVELOPE, MessageContent.of(input)));
+            SendResult result = Hostile.succeeds(() -> SendOnce.send(client(server), ENVELOPE, MessageContent.of(input)));
             assertThat(result.finalReply().code()).isEqualTo(250);
             server.awaitHandlers(java.time.Duration.ofSeconds(5));
             Peer peer = server.peer();

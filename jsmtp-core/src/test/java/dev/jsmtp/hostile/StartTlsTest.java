@@ -1,5 +1,7 @@
 package dev.jsmtp.hostile;
 
+import dev.jsmtp.testing.SendOnce;
+
 import static dev.jsmtp.hostile.Hostile.ENVELOPE;
 import static dev.jsmtp.hostile.Hostile.MESSAGE;
 import static dev.jsmtp.hostile.Hostile.fails;
@@ -47,8 +49,8 @@ class StartTlsTest {
         }
     }
 
-    private static SmtpClient withCredentials(AdversarialServer server, TlsMode mode) {
-        return tlsClient(server, mode).credentials(Credentials.password("alice", PASSWORD)).build();
+    private static SmtpClient.Builder credentialsBuilder(AdversarialServer server, TlsMode mode) {
+        return tlsClient(server, mode).credentials(Credentials.password("alice", PASSWORD));
     }
 
     /** Nothing the client sent after its STARTTLS line could be a command: only TLS records, if anything. */
@@ -76,8 +78,7 @@ class StartTlsTest {
             p.reply("235 2.7.0 OK");
             p.serveTransactions();
         })) {
-            SendResult result = Hostile.succeeds(() -> withCredentials(server, TlsMode.STARTTLS_REQUIRED)
-                    .send(ENVELOPE, MESSAGE));
+            SendResult result = Hostile.succeeds(() -> SendOnce.send(credentialsBuilder(server, TlsMode.STARTTLS_REQUIRED), ENVELOPE, MESSAGE));
             assertThat(result.finalReply().code()).isEqualTo(250);
             assertThat(server.peer().tlsActive()).isTrue();
             assertThat(server.peer().bodies()).hasSize(1);
@@ -92,7 +93,7 @@ class StartTlsTest {
             p.ehlo("AUTH PLAIN LOGIN", "8BITMIME");
             p.serveTransactions();
         })) {
-            SmtpException e = fails(() -> withCredentials(server, TlsMode.STARTTLS_REQUIRED).send(ENVELOPE, MESSAGE));
+            SmtpException e = fails(() -> SendOnce.send(credentialsBuilder(server, TlsMode.STARTTLS_REQUIRED), ENVELOPE, MESSAGE));
             assertThat(e).isInstanceOf(SmtpSecurityException.class).hasMessageContaining("STARTTLS");
             server.awaitHandlers(Duration.ofSeconds(5));
             assertThat(server.peer().sawCommand("AUTH")).isFalse();
@@ -109,8 +110,7 @@ class StartTlsTest {
             p.ehlo("AUTH PLAIN LOGIN", "8BITMIME");
             p.serveTransactions();
         })) {
-            SmtpException e = fails(() -> withCredentials(server, TlsMode.STARTTLS_OPPORTUNISTIC)
-                    .send(ENVELOPE, MESSAGE));
+            SmtpException e = fails(() -> SendOnce.send(credentialsBuilder(server, TlsMode.STARTTLS_OPPORTUNISTIC), ENVELOPE, MESSAGE));
             assertThat(e).isInstanceOf(SmtpSecurityException.class).hasMessageContaining("unencrypted");
             server.awaitHandlers(Duration.ofSeconds(5));
             assertThat(server.peer().sawCommand("AUTH")).isFalse();
@@ -130,7 +130,7 @@ class StartTlsTest {
             p.reply(answer);
             p.serveTransactions();
         })) {
-            SmtpException e = fails(() -> withCredentials(server, TlsMode.STARTTLS_REQUIRED).send(ENVELOPE, MESSAGE));
+            SmtpException e = fails(() -> SendOnce.send(credentialsBuilder(server, TlsMode.STARTTLS_REQUIRED), ENVELOPE, MESSAGE));
             assertThat(e).isInstanceOf(SmtpSecurityException.class);
             server.awaitHandlers(Duration.ofSeconds(5));
             assertThat(server.peer().sawCommand("AUTH")).isFalse();
@@ -148,8 +148,7 @@ class StartTlsTest {
             p.reply("454 4.7.0 TLS not available");
             p.serveTransactions();
         })) {
-            SmtpException e = fails(() -> tlsClient(server, TlsMode.STARTTLS_OPPORTUNISTIC).build()
-                    .send(ENVELOPE, MESSAGE));
+            SmtpException e = fails(() -> SendOnce.send(tlsClient(server, TlsMode.STARTTLS_OPPORTUNISTIC), ENVELOPE, MESSAGE));
             assertThat(e).isInstanceOf(SmtpSecurityException.class);
             server.awaitHandlers(Duration.ofSeconds(5));
             assertThat(server.peer().sawCommand("MAIL")).isFalse();
@@ -173,7 +172,7 @@ class StartTlsTest {
             p.raw(junk);
             p.awaitEof(Duration.ofSeconds(5));
         })) {
-            SmtpException e = fails(() -> withCredentials(server, TlsMode.STARTTLS_REQUIRED).send(ENVELOPE, MESSAGE));
+            SmtpException e = fails(() -> SendOnce.send(credentialsBuilder(server, TlsMode.STARTTLS_REQUIRED), ENVELOPE, MESSAGE));
             assertThat(e).isInstanceOf(SmtpSecurityException.class).hasMessageContaining("TLS handshake failed");
             server.awaitHandlers(Duration.ofSeconds(5));
             assertNothingButTlsAfterStartTls(server);
@@ -191,7 +190,7 @@ class StartTlsTest {
             p.awaitEof(Duration.ofSeconds(10));
         })) {
             long start = System.nanoTime();
-            SmtpException e = fails(() -> withCredentials(server, TlsMode.STARTTLS_REQUIRED).send(ENVELOPE, MESSAGE));
+            SmtpException e = fails(() -> SendOnce.send(credentialsBuilder(server, TlsMode.STARTTLS_REQUIRED), ENVELOPE, MESSAGE));
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertThat(e).isInstanceOf(SmtpTimeoutException.class);
             assertThat(((SmtpTimeoutException) e).waitingFor()).contains("TLS handshake");
@@ -211,7 +210,7 @@ class StartTlsTest {
             p.reply("220 2.0.0 Ready to start TLS", "250-hostile.test", "250 AUTH PLAIN LOGIN", "235 2.7.0 fake");
             p.awaitEof(Duration.ofSeconds(5));
         })) {
-            SmtpException e = fails(() -> withCredentials(server, TlsMode.STARTTLS_REQUIRED).send(ENVELOPE, MESSAGE));
+            SmtpException e = fails(() -> SendOnce.send(credentialsBuilder(server, TlsMode.STARTTLS_REQUIRED), ENVELOPE, MESSAGE));
             assertThat(e).isInstanceOf(SmtpSecurityException.class).hasMessageContaining("before the TLS handshake");
             server.awaitHandlers(Duration.ofSeconds(5));
             String all = server.receivedText();
@@ -231,7 +230,7 @@ class StartTlsTest {
             p.reply("250-hostile.test", "250 AUTH PLAIN LOGIN");
             p.awaitEof(Duration.ofSeconds(5));
         })) {
-            SmtpException e = fails(() -> withCredentials(server, TlsMode.STARTTLS_REQUIRED).send(ENVELOPE, MESSAGE));
+            SmtpException e = fails(() -> SendOnce.send(credentialsBuilder(server, TlsMode.STARTTLS_REQUIRED), ENVELOPE, MESSAGE));
             assertThat(e).isInstanceOf(SmtpSecurityException.class).hasMessageContaining("TLS handshake failed");
             server.awaitHandlers(Duration.ofSeconds(5));
             assertNothingButTlsAfterStartTls(server);
@@ -258,8 +257,7 @@ class StartTlsTest {
             p.reply("250 OK");
             p.serveTransactions();
         })) {
-            SendResult result = Hostile.succeeds(() -> withCredentials(server, TlsMode.STARTTLS_REQUIRED)
-                    .send(ENVELOPE, MESSAGE));
+            SendResult result = Hostile.succeeds(() -> SendOnce.send(credentialsBuilder(server, TlsMode.STARTTLS_REQUIRED), ENVELOPE, MESSAGE));
             assertThat(result.finalReply().code()).isEqualTo(250);
             server.awaitHandlers(Duration.ofSeconds(5));
             Peer peer = server.peer();
@@ -280,7 +278,7 @@ class StartTlsTest {
             p.ehlo("8BITMIME");
             p.serveTransactions();
         })) {
-            SmtpException e = fails(() -> withCredentials(server, TlsMode.STARTTLS_REQUIRED).send(ENVELOPE, MESSAGE));
+            SmtpException e = fails(() -> SendOnce.send(credentialsBuilder(server, TlsMode.STARTTLS_REQUIRED), ENVELOPE, MESSAGE));
             assertThat(e).isInstanceOf(SmtpAuthenticationException.class).hasMessageContaining("AUTH");
             server.awaitHandlers(Duration.ofSeconds(5));
             assertThat(server.peer().sawCommand("AUTH")).isFalse();

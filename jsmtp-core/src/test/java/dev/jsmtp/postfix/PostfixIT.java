@@ -1,5 +1,7 @@
 package dev.jsmtp.postfix;
 
+import dev.jsmtp.testing.SendOnce;
+
 import dev.jsmtp.Credentials;
 import dev.jsmtp.Envelope;
 import dev.jsmtp.MessageContent;
@@ -108,8 +110,7 @@ class PostfixIT extends PostfixSupport {
     void bareLineFeedsArriveAsCrLf(PostfixServer postfix) throws Exception {
         String rcpt = unique("lf");
         String text = message(rcpt, "lf", "").replace("\r\n", "\n") + "one\n.two\n.\nthree";
-        SendResult result = submissions(postfix).build()
-                .send(Envelope.of("sender@example.org", rcpt), MessageContent.of(text));
+        SendResult result = SendOnce.send(submissions(postfix), Envelope.of("sender@example.org", rcpt), MessageContent.of(text));
         DeliveredMessage delivered = postfix.awaitMessage(PostfixServer.queueId(result.finalReply().text()), WAIT);
         assertSameOctets(delivered.withoutTraceHeaders(),
                 (text.replace("\n", "\r\n") + "\r\n").getBytes(StandardCharsets.UTF_8));
@@ -133,8 +134,7 @@ class PostfixIT extends PostfixSupport {
     void anSmtpUtf8AddressArrivesInTheEnvelope(PostfixServer postfix) throws Exception {
         String rcpt = "jöe-" + UUID.randomUUID().toString().substring(0, 8) + "@exämple.com";
         String text = message("joe@example.com", "utf8 address", "body\r\n");
-        SendResult result = submissions(postfix).build()
-                .send(Envelope.of("sénder@example.org", rcpt), MessageContent.of(text));
+        SendResult result = SendOnce.send(submissions(postfix), Envelope.of("sénder@example.org", rcpt), MessageContent.of(text));
         DeliveredMessage delivered = postfix.awaitMessage(PostfixServer.queueId(result.finalReply().text()), WAIT);
         assertThat(delivered.reversePath()).isEqualTo("sénder@example.org");
         assertThat(delivered.forwardPaths()).containsExactly(rcpt);
@@ -149,8 +149,7 @@ class PostfixIT extends PostfixSupport {
             rcpts[i] = "r" + i + "-" + tag + "@example" + (i % 7) + ".com";
         }
         String text = message("undisclosed-recipients:;", "hundred", "to many\r\n");
-        SendResult result = submissions(postfix).build()
-                .send(Envelope.of("sender@example.org", rcpts), MessageContent.of(text));
+        SendResult result = SendOnce.send(submissions(postfix), Envelope.of("sender@example.org", rcpts), MessageContent.of(text));
         assertThat(result.accepted()).hasSize(100);
         DeliveredMessage delivered = postfix.awaitMessage(PostfixServer.queueId(result.finalReply().text()), WAIT);
         assertThat(delivered.forwardPaths()).containsExactlyInAnyOrder(rcpts);
@@ -162,7 +161,7 @@ class PostfixIT extends PostfixSupport {
         String first = unique("first");
         String second = unique("second");
         String text = message(first, "partial", "body\r\n");
-        SendResult result = submissions(postfix).build().send(
+        SendResult result = SendOnce.send(submissions(postfix), 
                 Envelope.of("sender@example.org", first, postfix.rejectedRecipient(), second),
                 MessageContent.of(text));
 
@@ -180,7 +179,7 @@ class PostfixIT extends PostfixSupport {
     @Test
     void allOrNothingSendsNothingWhenARecipientIsRefused(PostfixServer postfix) throws Exception {
         String accepted = unique("aon");
-        assertThatThrownBy(() -> submissions(postfix).allOrNothing(true).build().send(
+        assertThatThrownBy(() -> SendOnce.send(submissions(postfix).allOrNothing(true), 
                 Envelope.of("sender@example.org", accepted, postfix.rejectedRecipient()),
                 MessageContent.of(message(accepted, "all or nothing", "body\r\n"))))
                 .isInstanceOfSatisfying(SmtpRejectedException.class, e -> assertThat(e.refusedRecipients())

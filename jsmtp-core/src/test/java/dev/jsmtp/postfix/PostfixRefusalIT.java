@@ -1,5 +1,7 @@
 package dev.jsmtp.postfix;
 
+import dev.jsmtp.testing.SendOnce;
+
 import dev.jsmtp.BodyType;
 import dev.jsmtp.Credentials;
 import dev.jsmtp.Envelope;
@@ -43,7 +45,7 @@ class PostfixRefusalIT extends PostfixSupport {
                 message(rcpt, "too big", "x\r\n").getBytes(StandardCharsets.US_ASCII), bytesRead),
                 OptionalLong.of(postfix.sizeLimit() + 1), BodyType.SEVEN_BIT, false);
 
-        assertThatThrownBy(() -> submissions(postfix).build().send(Envelope.of("sender@example.org", rcpt), content))
+        assertThatThrownBy(() -> SendOnce.send(submissions(postfix), Envelope.of("sender@example.org", rcpt), content))
                 .isInstanceOfAny(SmtpCapabilityException.class, SmtpRejectedException.class)
                 .satisfies(e -> {
                     // Refused by the client's pre-flight check against SIZE, or by Postfix's reply to MAIL SIZE=.
@@ -74,7 +76,7 @@ class PostfixRefusalIT extends PostfixSupport {
         MessageContent content = MessageContent.of(() -> new ByteArrayInputStream(text), OptionalLong.empty(),
                 BodyType.SEVEN_BIT, false);
 
-        assertThatThrownBy(() -> submissions(postfix).build().send(Envelope.of("sender@example.org", rcpt), content))
+        assertThatThrownBy(() -> SendOnce.send(submissions(postfix), Envelope.of("sender@example.org", rcpt), content))
                 .isInstanceOfSatisfying(SmtpRejectedException.class, e -> {
                     assertThat(e.reply().code()).isEqualTo(552);
                     assertThat(e.reply().text()).contains("5.3.4");

@@ -1,5 +1,7 @@
 package dev.jsmtp.postfix;
 
+import dev.jsmtp.testing.SendOnce;
+
 import dev.jsmtp.Credentials;
 import dev.jsmtp.Envelope;
 import dev.jsmtp.MessageContent;
@@ -88,7 +90,7 @@ abstract class PostfixSupport {
     /** Sends {@code text} to one fresh recipient and returns what Postfix delivered after checking the octets. */
     DeliveredMessage sendAndCompare(PostfixServer postfix, SmtpClient.Builder client, String rcpt, String text)
             throws IOException {
-        SendResult result = client.build().send(Envelope.of("sender@example.org", rcpt), MessageContent.of(text));
+        SendResult result = SendOnce.send(client, Envelope.of("sender@example.org", rcpt), MessageContent.of(text));
         assertThat(result.allAccepted()).as("recipients: %s", result.recipients()).isTrue();
         String queueId = PostfixServer.queueId(result.finalReply().text());
         DeliveredMessage delivered = postfix.awaitMessage(queueId, WAIT);
