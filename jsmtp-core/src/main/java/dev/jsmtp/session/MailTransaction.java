@@ -253,7 +253,7 @@ final class MailTransaction {
                     read("reply to RCPT TO", config.timeouts().rcpt())));
             if (results.get(i).reply().code() == 421) {
                 session.fail();
-                throw refusal(mail);
+                throw new SmtpRejectedException(rcptLines.get(i), results.get(i).reply(), config.server());
             }
         }
         if (!recipientsOk()) {
@@ -281,17 +281,27 @@ final class MailTransaction {
         }
     }
 
+    /**
+     * The MAIL reply. A 421 ends the session at once: the server refused the transaction before any data, so
+     * the outcome is a rejection even when a speculative BDAT LAST was already written (RFC 5321 §3.8).
+     */
     private Reply readMailReply() throws SmtpException {
         Reply mail = read("reply to MAIL FROM", config.timeouts().mail());
         if (mail.code() == 421) {
             session.fail();
+            throw new SmtpRejectedException(mailLine, mail, config.server());
         }
         return mail;
     }
 
     private void readRcptReplies() throws SmtpException {
-        for (Path forwardPath : envelope.forwardPaths()) {
-            results.add(new RecipientResult(forwardPath, read("reply to RCPT TO", config.timeouts().rcpt())));
+        for (int i = 0; i < rcptLines.size(); i++) {
+            Reply reply = read("reply to RCPT TO", config.timeouts().rcpt());
+            if (reply.code() == 421) {
+                session.fail();
+                throw new SmtpRejectedException(rcptLines.get(i), reply, config.server());
+            }
+            results.add(new RecipientResult(envelope.forwardPaths().get(i), reply));
         }
     }
 
