@@ -23,11 +23,12 @@ import java.util.concurrent.Callable;
  * token is printed by {@code token} only, and only on standard output.
  */
 @Command(name = "oauth2", sortOptions = false, usageHelpAutoWidth = true, mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         description = "Sign an account in with OAuth2 (Gmail, Microsoft 365, others), so that 'jsmtp send "
                 + "--account NAME' can use XOAUTH2 or OAUTHBEARER.",
         exitCodeOnInvalidInput = ExitCode.USAGE, footerHeading = "%nExamples:%n", footer = {
-            "  jsmtp oauth2 login  --account work    # sign in once (browser or device code); stores a refresh token",
-            "  jsmtp send --account work --to you@example.net --subject Hi --body Hello   # tokens refreshed as needed",
+            "  jsmtp oauth2 login  --account work    # sign in once (browser or device code)",
+            "  jsmtp send --account work --to you@example.net --subject Hi --body Hello  # refreshes tokens",
             "  jsmtp oauth2 token  --account work    # print a valid access token, e.g. for another program",
             "  jsmtp oauth2 logout --account work    # forget the stored sign-in",
             "",
@@ -38,12 +39,13 @@ import java.util.concurrent.Callable;
             "  oauth2-provider microsoft",
             "  oauth2-client-id 00000000-1111-2222-3333-444444444444",
             "  oauth2-tenant contoso.onmicrosoft.com",
-            "The client ID and secret may instead come from $" + OAuth2Account.CLIENT_ID_ENV + " and $"
-                    + OAuth2Account.CLIENT_SECRET_ENV + ". Tokens are kept in",
-            "~/.config/jsmtp/tokens/ACCOUNT.json (mode 0600), or by 'oauth2-token-store-cmd CMD'. See docs/oauth2.md.",
+            "The client ID and secret may instead come from $" + OAuth2Account.CLIENT_ID_ENV + " and",
+            "$" + OAuth2Account.CLIENT_SECRET_ENV + ". The sign-in is kept in ~/.config/jsmtp/tokens/ACCOUNT.json",
+            "(mode 0600), or by a keyring helper named with 'oauth2-token-store-cmd CMD'. See docs/oauth2.md.",
             "",
-            "Exit status: 0 done; 64 usage; 74 token file unreadable or unwritable; 75 the provider could not be",
-            "reached or the sign-in timed out (retry later); 77 sign-in required or refused; 78 configuration error."})
+            "Exit status: 0 done; 64 usage; 74 token file unreadable or unwritable; 75 the provider could",
+            "not be reached or the sign-in timed out (retry later); 77 sign-in required or refused;",
+            "78 configuration error."})
 public final class OAuth2Command implements Callable<Integer> {
 
     private final Cli cli;
@@ -92,7 +94,8 @@ public final class OAuth2Command implements Callable<Integer> {
         return ExitCode.USAGE;
     }
 
-    @Command(name = "login", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+    @Command(name = "login", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+            usageHelpAutoWidth = true,
             description = "Sign the account in and store its refresh token: the browser (the address is printed; "
                     + "without a browser here, paste back the address it ends on), or a device code to enter on "
                     + "another device. For client-credentials accounts, checks that the secret works.",
@@ -116,7 +119,8 @@ public final class OAuth2Command implements Callable<Integer> {
         }
     }
 
-    @Command(name = "token", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+    @Command(name = "token", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+            usageHelpAutoWidth = true,
             description = "Print a valid access token for the account on standard output (refreshed first when "
                     + "it is about to expire), for programs that cannot sign in themselves. Treat it as a password.",
             footerHeading = "%nExamples:%n", footer = {
@@ -139,7 +143,8 @@ public final class OAuth2Command implements Callable<Integer> {
         }
     }
 
-    @Command(name = "logout", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+    @Command(name = "logout", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+            usageHelpAutoWidth = true,
             description = "Forget the account's stored sign-in. The provider still knows the grant: revoke it at "
                     + "https://myaccount.google.com/permissions or https://myapps.microsoft.com to cut jsmtp off.",
             footerHeading = "%nExamples:%n", footer = {"  jsmtp oauth2 logout --account work"})
