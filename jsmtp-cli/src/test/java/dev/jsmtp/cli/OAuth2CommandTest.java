@@ -121,6 +121,31 @@ class OAuth2CommandTest {
     }
 
     @Test
+    void aKeyringHelperNamedByOauth2TokenStoreCmdKeepsTheSignIn() throws IOException {
+        Path vault = home.resolve("vault");
+        Files.createDirectories(vault);
+        Path helper = home.resolve("keyring.sh");
+        Files.writeString(helper, "#!/bin/sh\nf='" + vault + "'/\"$2\"\ncase \"$1\" in\n"
+                + "  get) [ -f \"$f\" ] || exit 1; cat \"$f\" ;;\n  put) cat > \"$f\" ;;\n"
+                + "  delete) [ -f \"$f\" ] || exit 1; rm \"$f\" ;;\nesac\n");
+        helper.toFile().setExecutable(true);
+        Files.writeString(config, provider.account("work", "127.0.0.1:1") + "oauth2-token-store-cmd " + helper + "\n");
+
+        TestCli login = cli();
+        assertThat(login(login, new PlayingBrowser(), "login", "--account", "work", "--config", config.toString()))
+                .as(login.err()).isZero();
+        assertThat(Files.readString(vault.resolve("work"))).contains("\"refresh_token\"");
+        assertThat(home.resolve(".config/jsmtp/tokens")).doesNotExist();
+
+        TestCli token = cli();
+        assertThat(token.run("oauth2", "token", "--account", "work", "--config", config.toString())).isZero();
+        assertThat(Files.readString(vault.resolve("work"))).contains(token.out().strip());
+
+        assertThat(cli().run("oauth2", "logout", "--account", "work", "--config", config.toString())).isZero();
+        assertThat(vault.resolve("work")).doesNotExist();
+    }
+
+    @Test
     void withoutABrowserThePastedRedirectAddressSignsIn() throws Exception {
         PipedOutputStream keyboard = new PipedOutputStream();
         PipedInputStream stdin = new PipedInputStream(keyboard);
