@@ -51,7 +51,7 @@ class OAuth2SendTest {
         return new String(Base64.getDecoder().decode(b64.strip()), StandardCharsets.UTF_8);
     }
 
-    /** A server offering {@code mechanism} that accepts only the SASL response {@code expected} holds. */
+    /** A server offering {@code mechanism} that accepts only the SASL response {@code expected} holds (any if none). */
     private static FakeSmtpServer server(String mechanism, AtomicReference<String> expected,
                                          List<String> responses) throws IOException {
         AtomicReference<FakeSmtpServer> self = new AtomicReference<>();
@@ -72,7 +72,8 @@ class OAuth2SendTest {
             }
             if (response != null) {
                 responses.add(decoded(response));
-                return decoded(response).equals(expected.get()) ? "235 2.7.0 accepted" : "535 5.7.8 bad token";
+                boolean good = expected.get() == null || decoded(response).equals(expected.get());
+                return good ? "235 2.7.0 accepted" : "535 5.7.8 bad token";
             }
             return null;
         });
@@ -118,6 +119,28 @@ class OAuth2SendTest {
             assertThat(everything).contains("C: AUTH XOAUTH2").contains("S: 235")
                     .doesNotContain(token).doesNotContain(b64(payload)).doesNotContain(b64(token))
                     .doesNotContain(token.substring(token.lastIndexOf('.') + 1));
+        }
+    }
+
+    @Test
+    void anExpiredAccessTokenIsRefreshedBeforeSendingAndTheNewOneStored() throws IOException {
+        List<String> responses = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (FakeSmtpServer smtp = server("XOAUTH2", new AtomicReference<>(), responses)) {
+            String old = signIn(smtp);
+            Path file = home.resolve(".config/jsmtp/tokens/work.json");
+            Files.writeString(file, Files.readString(file).replaceAll("\"expires_at\"\\s*:\\s*\"[^\"]+\"",
+                    "\"expires_at\":\"2001-01-01T00:00:00Z\""));
+            provider.takeRequests();
+
+            TestCli t = send();
+
+            assertThat(t.exit).as(t.err()).isZero();
+            assertThat(OAuth2CommandTest.Provider.form(provider.takeRequests().get(0)))
+                    .containsEntry("grant_type", "refresh_token");
+            String stored = Files.readString(file);
+            String fresh = OAuth2CommandTest.Provider.field(stored, "access_token");
+            assertThat(fresh).isNotEqualTo(old);
+            assertThat(responses).containsExactly("user=" + USER + "\u0001auth=Bearer " + fresh + "\u0001\u0001");
         }
     }
 
