@@ -46,6 +46,10 @@ public final class AuthOptions {
     Optional<Credentials> credentials(Account a, Cli cli) throws CliException {
         String u = user != null ? user : a.get("user").orElse(null);
         if (u == null) {
+            if (OAuth2Account.isConfigured(a) && user == null) {
+                throw CliException.config(a.where("oauth2-provider") + ": account '" + a.name() + "' signs in "
+                        + "with OAuth2 but has no 'user' (the address to authenticate as)");
+            }
             if (passwordEnv != null || passwordFile != null || passwordCmd != null || tokenEnv != null
                     || tokenCmd != null) {
                 throw CliException.usage("a password or token source was given without --user");
@@ -81,7 +85,14 @@ public final class AuthOptions {
         if (a.get("oauth2-token-env").isPresent()) {
             return Optional.of(Secrets.tokenFromEnvironment(a.get("oauth2-token-env").get(), cli));
         }
-        return a.get("oauth2-token-cmd").map(Secrets::tokenFromCommand);
+        if (a.get("oauth2-token-cmd").isPresent()) {
+            return Optional.of(Secrets.tokenFromCommand(a.get("oauth2-token-cmd").get()));
+        }
+        if (OAuth2Account.isConfigured(a) && (user == null || user.equals(a.get("user").orElse(null)))) {
+            // The account's own sign-in (jsmtp oauth2 login), like its password, belongs to its user only.
+            return Optional.of(OAuth2Account.of(a, cli).tokenProvider(dev.jsmtp.oauth2.OAuth2Login.builder().build()));
+        }
+        return Optional.empty();
     }
 
     private boolean hasPasswordOption() {

@@ -15,7 +15,8 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
- * The {@code jsmtp} command: {@code send}, {@code probe}, {@code demo}, {@code sendmail} and {@code completion}.
+ * The {@code jsmtp} command: {@code send}, {@code probe}, {@code demo}, {@code oauth2}, {@code sendmail} and
+ * {@code completion}.
  * Invoked as {@code sendmail} (the launcher passes that word first), it behaves as sendmail. Only the subcommand
  * that runs is set up, so a send loads nothing of the others (start-up time matters to cron and mutt).
  */
@@ -27,6 +28,7 @@ import java.util.concurrent.Callable;
             "  jsmtp send --server smtp.example.org --user me@example.org --from me@example.org \\",
             "      --to you@example.net --subject Hi --body Hello -v",
             "  jsmtp probe --server mx.example.net:25 --tls starttls-opportunistic",
+            "  jsmtp oauth2 login --account gmail                # sign in once; then send --account gmail",
             "  printf 'Subject: cron\\n\\nhello\\n' | jsmtp sendmail -t -i   # or via a 'sendmail' symlink",
             "  source <(jsmtp completion)                       # bash/zsh completion",
             "",
@@ -43,7 +45,7 @@ import java.util.concurrent.Callable;
             "Exit status (sysexits.h):"})
 public final class Main implements Callable<Integer> {
 
-    private static final Set<String> SUBCOMMANDS = Set.of("send", "probe", "demo", "completion");
+    private static final Set<String> SUBCOMMANDS = Set.of("send", "probe", "demo", "oauth2", "completion");
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -72,6 +74,9 @@ public final class Main implements Callable<Integer> {
         }
         if (all || first.equals("probe")) {
             cmd.addSubcommand("probe", new ProbeCommand(cli));
+        }
+        if (all || first.equals("oauth2") || first.equals("completion")) {
+            cmd.addSubcommand("oauth2", new OAuth2Command(cli));
         }
         if (all || first.equals("demo") || first.equals("completion")) {
             cmd.addSubcommand("demo", new DemoCommand(cli));
