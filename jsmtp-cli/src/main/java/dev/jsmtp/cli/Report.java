@@ -91,7 +91,7 @@ final class Report {
             }
             cli.err().println("jsmtp: nothing was sent (use --allow-partial to deliver to the accepted recipients)");
         } else {
-            cli.err().println("jsmtp: " + Escaping.escape(String.valueOf(e.getMessage())));
+            cli.err().println("jsmtp: " + TranscriptPrinter.controlsEscaped(String.valueOf(e.getMessage())));
             hint(e, tlsMode).ifPresent(h -> cli.err().println("jsmtp: hint: " + h));
         }
         return code;
