@@ -370,7 +370,7 @@ final class MailTransaction {
     private SendResult sendDotStuffed() throws IOException {
         DotStuffingOutputStream body = new DotStuffingOutputStream(io.data());
         summariseContent();
-        writeContent(body, "message data");
+        writeTranscribed(body);
         io.endOfDataStarting();
         try {
             body.finish();
@@ -384,6 +384,17 @@ final class MailTransaction {
             throw rejectAndReset("DATA (end of data)", last);
         }
         return new SendResult(last, results);
+    }
+
+    /** Writes the content into {@code body}, showing each line in the transcript when the caller asked to. */
+    private void writeTranscribed(OutputStream body) throws IOException {
+        if (!config.transcribeContent() || !session.transcript().enabled()) {
+            writeContent(body, "message data");
+            return;
+        }
+        ContentTranscript shown = new ContentTranscript(body, session.transcript());
+        writeContent(shown, "message data");
+        shown.end();
     }
 
     private void summariseContent() {
@@ -446,7 +457,7 @@ final class MailTransaction {
             chunker = new BdatChunker(io.writer(), first, this);
             CrlfOutputStream body = new CrlfOutputStream(chunker);
             summariseContent();
-            writeContent(body, "message data");
+            writeTranscribed(body);
             try {
                 body.finish();
                 if (firstChunkSeparate && !envelopeRead) {
