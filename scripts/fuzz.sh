@@ -50,20 +50,22 @@ for target in "${targets[@]}"; do
         rm -rf "$kept"
         mv "$core/.cifuzz-corpus" "$kept"
     fi
-    runs=$(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1 | awk '{print $2}')
-    secs=$(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1 | awk '{print $5}')
+    # Greps that find nothing are normal here (a finding during start-up prints no statistics).
+    summary=$(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1 || true)
+    runs=$(echo "$summary" | awk '{print $2}')
+    secs=$(echo "$summary" | awk '{print $5}')
     if [ -z "$runs" ]; then
         # libFuzzer prints no summary when it stops on a finding: take the last status line instead.
-        runs=$(grep -Eo '^#[0-9]+' "$log" | tail -1 | tr -d '#')
+        runs=$(grep -Eo '^#[0-9]+' "$log" | tail -1 | tr -d '#' || true)
     fi
     runs="${runs:-0}"
-    rate=$(grep -Eo 'exec/s: [0-9]+' "$log" | tail -1 | awk '{print $2}')
+    rate=$(grep -Eo 'exec/s: [0-9]+' "$log" | tail -1 | awk '{print $2}' || true)
     if [ $rc -eq 0 ]; then
         result="ok, no finding"
     else
         status=1
-        finding=$(grep -E '^(== Java Exception|java\.lang\.[A-Za-z]+Error|Caused by)' "$log" | head -1)
-        reproducer=$(grep -Eo "crash-[0-9a-f]+" "$log" | head -1)
+        finding=$(grep -E '^(== Java Exception|java\.lang\.[A-Za-z]+Error|Caused by)' "$log" | head -1 || true)
+        reproducer=$(grep -Eo "crash-[0-9a-f]+" "$log" | head -1 || true)
         result="FAILED (rc $rc): ${finding:-see log} ${reproducer}"
     fi
     printf '%-22s %10s %8s %10s  %s\n' "$target" "$runs" "${secs:--}" "${rate:--}" "$result"

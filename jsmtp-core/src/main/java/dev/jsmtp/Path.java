@@ -187,7 +187,7 @@ public final class Path {
         // domain, so any input whose round trip differs (beyond case) is refused rather than rewritten.
         String back = IDN.toUnicode(ascii, 0);
         if (!back.toLowerCase(Locale.ROOT).equals(domain.toLowerCase(Locale.ROOT))) {
-            throw new IllegalArgumentException("domain '" + escape(domain) + "' would be changed to '" + back
+            throw new IllegalArgumentException("domain '" + escape(domain) + "' would be changed to '" + escape(back)
                     + "' by IDNA2003 mapping; write it in the form it is registered under (A-labels)");
         }
         checkAsciiDomain(ascii, whole);
@@ -221,8 +221,8 @@ public final class Path {
         String inner = literal.substring(1, literal.length() - 1);
         for (int i = 0; i < inner.length(); i++) {
             char c = inner.charAt(i);
-            // dcontent: printable US-ASCII except [ \ ]
-            if (c < 33 || c > 126 || c == '[' || c == ']' || c == '\\') {
+            // dcontent: printable US-ASCII except [ \ ]; also < > " which would end or confuse the path on the wire.
+            if (c < 33 || c > 126 || c == '[' || c == ']' || c == '\\' || c == '<' || c == '>' || c == '"') {
                 throw new IllegalArgumentException("invalid address literal: " + escape(whole));
             }
         }

@@ -4,17 +4,27 @@ import dev.jsmtp.message.MailMessage;
 import dev.jsmtp.session.Session;
 import dev.jsmtp.session.SessionConfig;
 import dev.jsmtp.tls.TlsSettings;
+import dev.jsmtp.transport.PooledTransport;
+import dev.jsmtp.transport.Ticker;
 
 import java.io.IOException;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 
 /**
  * Sends mail to one SMTP server (RFC 5321) with the TLS, authentication and pipelining settings chosen when it
  * was built. Secure by default: certificates and host names are verified, STARTTLS is required unless asked
  * otherwise, and credentials are never sent over an unencrypted connection unless explicitly allowed.
+ *
+ * <p>Thread-safe: sessions are pooled and reused (at most {@code maxConnections}, each for at most
+ * {@code maxMessagesPerConnection} messages, closed after {@code idleTimeout} idle), one transaction at a time on
+ * each; {@link #sendAsync} and {@link #sendAll} spread messages over the pool. {@link #close()} sends QUIT on the
+ * idle sessions.
  *
  * <pre>{@code
  * SmtpClient client = SmtpClient.builder("smtp.example.org")
@@ -27,9 +37,12 @@ import java.util.Optional;
 public final class SmtpClient implements AutoCloseable {
 
     private final SessionConfig config;
+    private final PooledTransport transport;
 
-    private SmtpClient(SessionConfig config) {
+    private SmtpClient(SessionConfig config, PooledTransport.Settings settings, Ticker ticker) {
         this.config = config;
+        this.transport = new PooledTransport(config, settings, ticker,
+                () -> ThreadLocalRandom.current().nextDouble());
     }
 
     /** A builder for a client of the server at {@code host}. */
@@ -43,13 +56,13 @@ public final class SmtpClient implements AutoCloseable {
     }
 
     /**
-     * Opens a connection, sends one message and closes. Recipients refused individually are in the result; an
-     * exception means nothing was delivered (or, when all-or-nothing was chosen, that any recipient was refused).
+     * Sends one message on a pooled connection, retrying as the {@link RetryPolicy} allows. Recipients refused
+     * individually are in the result; an exception means nothing was delivered (or, when all-or-nothing was
+     * chosen, that any recipient was refused). Interrupting the calling thread cancels the send, closes its
+     * connection and throws {@link java.io.InterruptedIOException}.
      */
     public SendResult send(Envelope envelope, MessageContent content) throws IOException {
-        try (SmtpConnection connection = connect(SmtpConnection.Stage.AUTH)) {
-            return connection.send(envelope, content);
-        }
+        return transport.send(new OutgoingMessage(envelope, content));
     }
 
     /** Sends a composed message; the envelope comes from its From/Sender and To, Cc and Bcc. */
@@ -57,7 +70,25 @@ public final class SmtpClient implements AutoCloseable {
         return send(message.envelope(), message.content());
     }
 
-    /** Opens a session and runs its opening up to {@code stage}, for step-by-step use. */
+    /**
+     * Queues one message for a pooled connection and returns at once. Cancelling the future closes the
+     * connection the message travels on; {@link SendFuture#outcome()} gives the ending as a {@link SendOutcome}.
+     */
+    public SendFuture sendAsync(Envelope envelope, MessageContent content) {
+        return transport.sendAsync(new OutgoingMessage(envelope, content));
+    }
+
+    /**
+     * Sends every message from {@code messages} over the pool and tells {@code outcomes} (one call at a time)
+     * how each ended. Only a bounded window of messages is taken from the iterator ahead of its outcome, so a
+     * job of millions of messages holds only a few in memory. Interrupting the caller cancels those in flight.
+     */
+    public BulkResult sendAll(Iterator<? extends OutgoingMessage> messages, Consumer<? super SendOutcome> outcomes)
+            throws InterruptedException {
+        return transport.sendAll(messages, outcomes);
+    }
+
+    /** Opens a session of its own (not pooled) and runs its opening up to {@code stage}, for step-by-step use. */
     public SmtpConnection connect(SmtpConnection.Stage stage) throws IOException {
         Session session = Session.open(config);
         try {
@@ -70,9 +101,20 @@ public final class SmtpClient implements AutoCloseable {
         }
     }
 
+    /** The pool and sender machinery, for the CLI's statistics and for tests. */
+    PooledTransport transport() {
+        return transport;
+    }
+
+    /** Sends QUIT on every idle pooled connection, waiting at most the QUIT timeout, and fails queued sends. */
     @Override
     public void close() {
-        // Connections are not kept between sends yet; nothing to release.
+        transport.close();
+    }
+
+    /** As {@link #close()}, waiting at most {@code deadline} for the servers' replies to QUIT. */
+    public void close(Duration deadline) {
+        transport.close(deadline);
     }
 
     /** Configures an {@link SmtpClient}. */
@@ -92,6 +134,13 @@ public final class SmtpClient implements AutoCloseable {
         private boolean allOrNothing;
         private boolean pipelining = true;
         private boolean chunking = true;
+        private int maxConnections = 4;
+        private int maxMessagesPerConnection = 100;
+        private Duration idleTimeout = Duration.ofSeconds(30);
+        private int ratePerMinute;
+        private RetryPolicy retryPolicy = RetryPolicy.NONE;
+        private int pipelinedWindow = 1;
+        private Ticker ticker = Ticker.SYSTEM;
 
         private Builder(String host) {
             this.host = Objects.requireNonNull(host, "host");
@@ -157,6 +206,10 @@ public final class SmtpClient implements AutoCloseable {
 
         /** Uses this SASL mechanism instead of choosing one from the credentials and the server's offer. */
         public Builder authMechanism(String mechanism) {
+            // RFC 4422 §3.1: upper-case letters, digits, hyphen and underscore, at most 20 characters.
+            if (mechanism != null && !mechanism.matches("[A-Za-z0-9_-]{1,20}")) {
+                throw new IllegalArgumentException("invalid SASL mechanism name: " + Escaping.escape(mechanism));
+            }
             this.authMechanism = mechanism;
             return this;
         }
@@ -178,6 +231,12 @@ public final class SmtpClient implements AutoCloseable {
 
         /** The name sent with EHLO/HELO; default the local address literal, such as {@code [127.0.0.1]}. */
         public Builder clientName(String name) {
+            // A domain or an address literal (RFC 5321 §4.1.1.1): printable ASCII without spaces, so that no
+            // caller-supplied name can inject a command.
+            if (name != null && !name.matches("[\\x21-\\x7e]{1,255}")) {
+                throw new IllegalArgumentException("invalid EHLO client name (a domain or address literal without "
+                        + "spaces or control characters): " + Escaping.escape(name));
+            }
             this.clientName = name;
             return this;
         }
@@ -225,12 +284,78 @@ public final class SmtpClient implements AutoCloseable {
             return this;
         }
 
+        /** Connections open to the server at most (default 4); sends beyond wait for one to come back. */
+        public Builder maxConnections(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxConnections must be at least 1: " + max);
+            }
+            this.maxConnections = max;
+            return this;
+        }
+
+        /**
+         * Messages sent on one connection before it is closed with QUIT and replaced (default 100); providers cap
+         * it (SendGrid: 5,000 a connection).
+         */
+        public Builder maxMessagesPerConnection(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxMessagesPerConnection must be at least 1: " + max);
+            }
+            this.maxMessagesPerConnection = max;
+            return this;
+        }
+
+        /** How long an unused connection is kept open (default 30 s, below common server idle limits). */
+        public Builder idleTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("idle timeout must be positive");
+            }
+            this.idleTimeout = timeout;
+            return this;
+        }
+
+        /** Sends at most {@code perMinute} messages a minute, evenly spaced (Microsoft 365 allows 30); default none. */
+        public Builder rateLimit(int perMinute) {
+            if (perMinute < 1) {
+                throw new IllegalArgumentException("rate limit must be at least 1 a minute: " + perMinute);
+            }
+            this.ratePerMinute = perMinute;
+            return this;
+        }
+
+        /** When failed sends are tried again; default {@link RetryPolicy#NONE}. Ambiguous failures never are. */
+        public Builder retryPolicy(RetryPolicy policy) {
+            this.retryPolicy = Objects.requireNonNull(policy);
+            return this;
+        }
+
+        /**
+         * Lets up to {@code window} whole transactions share one flight when the server offers PIPELINING and
+         * CHUNKING (each message still gets its own result); default 1, one transaction at a time. After the
+         * server refuses a pipelined MAIL, the client goes back to one at a time.
+         */
+        public Builder pipelinedTransactions(int window) {
+            if (window < 1) {
+                throw new IllegalArgumentException("window must be at least 1: " + window);
+            }
+            this.pipelinedWindow = window;
+            return this;
+        }
+
+        /** The clock and sleeper for backoff, idle expiry and rate limits; tests step time instead of sleeping. */
+        Builder ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker);
+            return this;
+        }
+
         public SmtpClient build() {
             int effectivePort = port > 0 ? port : tlsMode.defaultPort();
             return new SmtpClient(new SessionConfig(host, effectivePort, tlsMode, tls.build(),
                     Optional.ofNullable(credentials), Optional.ofNullable(authMechanism),
                     allowCleartextAuthentication, alwaysSendInitialResponse, Optional.ofNullable(clientName),
-                    timeouts, transcript, transcribeContent, allOrNothing, pipelining, chunking));
+                    timeouts, transcript, transcribeContent, allOrNothing, pipelining, chunking),
+                    new PooledTransport.Settings(maxConnections, maxMessagesPerConnection, idleTimeout,
+                            ratePerMinute, retryPolicy, pipelinedWindow), ticker);
         }
     }
 }

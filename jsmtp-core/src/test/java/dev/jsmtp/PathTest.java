@@ -36,7 +36,7 @@ class PathTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"bob", "@example.org", "bob@", ".bob@example.org", "bob.@example.org",
-            "bo..b@example.org", "bob@-example.org", "bob@example..org", "bob@[1.2.3.4", "\"bob@example.org"})
+            "bo..b@example.org", "bob@-example.org", "bob@example..org", "bob@[1.2.3.4", "\"bob@example.org", "x@[Y>1]", "x@[IP<::1]"})
     void refusesMalformedAddresses(String bad) {
         assertThatThrownBy(() -> Path.of(bad)).isInstanceOf(IllegalArgumentException.class);
     }

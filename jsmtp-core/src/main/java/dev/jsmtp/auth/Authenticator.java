@@ -4,6 +4,8 @@ import dev.jsmtp.EnhancedStatus;
 import dev.jsmtp.Escaping;
 import dev.jsmtp.Reply;
 import dev.jsmtp.SmtpAuthenticationException;
+import dev.jsmtp.SmtpConnectionException;
+import dev.jsmtp.SmtpException;
 import dev.jsmtp.SmtpProtocolException;
 
 import java.io.IOException;
@@ -76,6 +78,14 @@ public final class Authenticator {
         }
 
         void run(boolean alwaysSendInitialResponse) throws IOException {
+            try {
+                exchangeAll(alwaysSendInitialResponse);
+            } catch (SmtpException e) {
+                throw scrubbed(e);
+            }
+        }
+
+        private void exchangeAll(boolean alwaysSendInitialResponse) throws IOException {
             byte[] pending = null;
             try {
                 Optional<byte[]> initial = mechanism.initialResponse();
@@ -194,19 +204,81 @@ public final class Authenticator {
                     freshTokenMayHelp, server);
         }
 
-        /** The reply text with control characters escaped and anything we sent masked, should a server echo it. */
+        /**
+         * The reply text with control characters escaped and anything we sent masked, should a server echo it:
+         * each response in base64 and, decoded, each of its fields (the password, the bearer token) as text and
+         * in base64.
+         */
         private String scrub(String text) {
-            String escaped = Escaping.escape(text);
-            for (String s : sent) {
-                if (s.length() >= 4) {
-                    escaped = escaped.replace(s, MASK);
-                }
+            return mask(Escaping.escape(text));
+        }
+
+        /** Masks the secret forms in already escaped text. */
+        private String mask(String escaped) {
+            for (String s : secretForms()) {
+                escaped = escaped.replace(s, MASK);
             }
             return escaped;
+        }
+
+        private List<String> secretForms() {
+            return Authenticator.secretForms(sent);
+        }
+
+        /**
+         * Errors from the channel may quote what the server sent (a malformed reply, a partial one before the
+         * connection closed); a server echoing our secret must not put it in them. Rebuilt without the cause,
+         * whose message holds the same quote.
+         */
+        private IOException scrubbed(SmtpException e) {
+            String message = e.getMessage();
+            String suffix = " (" + e.server() + ")";
+            if (!e.server().isEmpty() && message.endsWith(suffix)) {
+                message = message.substring(0, message.length() - suffix.length());
+            }
+            String clean = mask(message);
+            if (clean.equals(message)) {
+                return e;
+            }
+            if (e instanceof SmtpProtocolException) {
+                return new SmtpProtocolException(clean, e.server());
+            }
+            if (e instanceof SmtpConnectionException) {
+                return new SmtpConnectionException(clean, e.server(), null, false);
+            }
+            return e;
         }
 
         private static String abbreviate(String text) {
             return text.length() <= 200 ? text : text.substring(0, 200) + "...";
         }
+    }
+
+    /**
+     * The forms in which a secret we sent may come back in a server's text, escaped as transcripts show text:
+     * each base64 response whole and, decoded, each of its fields (the password, the bearer token) as text and in
+     * base64. Longest first, so a blob is masked whole before any field inside it.
+     */
+    public static List<String> secretForms(List<String> sentBase64) {
+        List<String> forms = new ArrayList<>();
+        for (String s : sentBase64) {
+            forms.add(s);
+            String decoded;
+            try {
+                decoded = new String(DECODER.decode(s), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                continue;
+            }
+            // PLAIN separates its fields with NUL, XOAUTH2 and OAUTHBEARER with ^A (RFC 4616, RFC 7628).
+            for (String field : decoded.split("[\\x00\\x01]")) {
+                String value = field.startsWith("auth=Bearer ") ? field.substring(12) : field;
+                forms.add(Escaping.escape(value));
+                forms.add(ENCODER.encodeToString(value.getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+        // Longest first, so a blob is masked whole before any field inside it.
+        forms.removeIf(f -> f.length() < 4);
+        forms.sort((a, b) -> b.length() - a.length());
+        return forms;
     }
 }

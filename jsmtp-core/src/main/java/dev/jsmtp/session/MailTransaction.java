@@ -14,6 +14,7 @@ import dev.jsmtp.SendResult;
 import dev.jsmtp.SmtpCapabilityException;
 import dev.jsmtp.SmtpException;
 import dev.jsmtp.SmtpRejectedException;
+import dev.jsmtp.SmtpTimeoutException;
 import dev.jsmtp.wire.BdatChunker;
 import dev.jsmtp.wire.CrlfOutputStream;
 import dev.jsmtp.wire.DotStuffingOutputStream;
@@ -55,6 +56,8 @@ final class MailTransaction {
     private final List<String> rcptLines = new ArrayList<>();
     private final List<RecipientResult> results = new ArrayList<>();
     private boolean endOfDataSent;
+    /** System.nanoTime() by which the whole transaction must end, when the caller set a transaction deadline. */
+    private final long deadlineNanos;
 
     MailTransaction(Session session, Envelope envelope, MessageContent content) throws SmtpCapabilityException {
         this.session = session;
@@ -64,6 +67,7 @@ final class MailTransaction {
         this.envelope = envelope;
         this.content = content;
         this.smtpUtf8 = envelope.requiresSmtpUtf8() || content.requiresSmtpUtf8();
+        this.deadlineNanos = config.timeouts().transaction().map(d -> System.nanoTime() + d.toNanos()).orElse(0L);
         preflight();
         this.mailLine = buildMailCommand();
         for (Path forwardPath : envelope.forwardPaths()) {
@@ -249,13 +253,14 @@ final class MailTransaction {
                     read("reply to RCPT TO", config.timeouts().rcpt())));
             if (results.get(i).reply().code() == 421) {
                 session.fail();
-                throw refusal(mail);
+                throw new SmtpRejectedException(rcptLines.get(i), results.get(i).reply(), config.server());
             }
         }
         if (!recipientsOk()) {
             throw refusal(mail);
         }
-        if (chunking && content.bodyType() == BodyType.BINARY_MIME) {
+        if (chunking) {
+            // Lock-step BDAT: a body that fits one chunk is a single BDAT LAST, one turn fewer than DATA.
             return new BdatFlow(false, false).send();
         }
         io.command("DATA");
@@ -276,17 +281,27 @@ final class MailTransaction {
         }
     }
 
+    /**
+     * The MAIL reply. A 421 ends the session at once: the server refused the transaction before any data, so
+     * the outcome is a rejection even when a speculative BDAT LAST was already written (RFC 5321 §3.8).
+     */
     private Reply readMailReply() throws SmtpException {
         Reply mail = read("reply to MAIL FROM", config.timeouts().mail());
         if (mail.code() == 421) {
             session.fail();
+            throw new SmtpRejectedException(mailLine, mail, config.server());
         }
         return mail;
     }
 
     private void readRcptReplies() throws SmtpException {
-        for (Path forwardPath : envelope.forwardPaths()) {
-            results.add(new RecipientResult(forwardPath, read("reply to RCPT TO", config.timeouts().rcpt())));
+        for (int i = 0; i < rcptLines.size(); i++) {
+            Reply reply = read("reply to RCPT TO", config.timeouts().rcpt());
+            if (reply.code() == 421) {
+                session.fail();
+                throw new SmtpRejectedException(rcptLines.get(i), reply, config.server());
+            }
+            results.add(new RecipientResult(envelope.forwardPaths().get(i), reply));
         }
     }
 
@@ -331,6 +346,23 @@ final class MailTransaction {
     }
 
     private Reply read(String waitingFor, Duration timeout) throws SmtpException {
+        if (deadlineNanos != 0) {
+            Duration left = Duration.ofNanos(deadlineNanos - System.nanoTime());
+            Duration whole = config.timeouts().transaction().orElseThrow();
+            if (left.compareTo(Duration.ofMillis(1)) < 0) {
+                session.fail();
+                throw new SmtpTimeoutException(waitingFor + " (transaction deadline)", whole, endOfDataSent,
+                        config.server());
+            }
+            if (left.compareTo(timeout) < 0) {
+                try {
+                    return io.read(waitingFor, left, endOfDataSent);
+                } catch (SmtpTimeoutException e) {
+                    throw new SmtpTimeoutException(waitingFor + " (transaction deadline)", whole, endOfDataSent,
+                            config.server());
+                }
+            }
+        }
         return io.read(waitingFor, timeout, endOfDataSent);
     }
 
@@ -338,7 +370,8 @@ final class MailTransaction {
     private SendResult sendDotStuffed() throws IOException {
         DotStuffingOutputStream body = new DotStuffingOutputStream(io.data());
         summariseContent();
-        writeContent(body, "message data");
+        writeTranscribed(body);
+        io.endOfDataStarting();
         try {
             body.finish();
         } catch (SocketSide.Failure e) {
@@ -351,6 +384,17 @@ final class MailTransaction {
             throw rejectAndReset("DATA (end of data)", last);
         }
         return new SendResult(last, results);
+    }
+
+    /** Writes the content into {@code body}, showing each line in the transcript when the caller asked to. */
+    private void writeTranscribed(OutputStream body) throws IOException {
+        if (!config.transcribeContent() || !session.transcript().enabled()) {
+            writeContent(body, "message data");
+            return;
+        }
+        ContentTranscript shown = new ContentTranscript(body, session.transcript());
+        writeContent(shown, "message data");
+        shown.end();
     }
 
     private void summariseContent() {
@@ -413,12 +457,13 @@ final class MailTransaction {
             chunker = new BdatChunker(io.writer(), first, this);
             CrlfOutputStream body = new CrlfOutputStream(chunker);
             summariseContent();
-            writeContent(body, "message data");
+            writeTranscribed(body);
             try {
                 body.finish();
                 if (firstChunkSeparate && !envelopeRead) {
                     chunker.endChunk();
                 }
+                io.endOfDataStarting();
                 chunker.finish();
             } catch (SocketSide.Failure e) {
                 throw io.failure(e.socketCause(), "message data", config.timeouts().write(), endOfDataSent);

@@ -30,6 +30,8 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLSocket;
 
@@ -233,12 +235,32 @@ public final class Session implements SmtpConnection {
         SaslMechanism mechanism = SaslMechanisms.choose(credentials.get(), extensions.authMechanisms(),
                 config.authMechanism(), config.host(), config.port());
         // One mechanism only: after a refusal we never fall back to a weaker one.
+        String username = credentials.get().username();
         Authenticator.authenticate((line, shown) -> {
+            maskEchoes(line, username);
             io.authCommand(line, shown);
             io.flush("AUTH", false);
             return io.read("reply to AUTH", config.timeouts().auth(), false);
         }, mechanism, config.alwaysSendInitialResponse(), config.server());
         state = SessionState.AUTHENTICATED;
+    }
+
+    /** Registers the secret forms of a SASL line so the transcript masks a server that echoes them. */
+    private void maskEchoes(String line, String username) {
+        String payload = line;
+        if (line.startsWith("AUTH ")) {
+            int space = line.indexOf(' ', 5);
+            payload = space < 0 ? "" : line.substring(space + 1);
+        }
+        if (payload.isEmpty() || payload.equals("=")) {
+            return;
+        }
+        String usernameBase64 = java.util.Base64.getEncoder()
+                .encodeToString(username.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        List<String> forms = new ArrayList<>(Authenticator.secretForms(List.of(payload)));
+        // The user name is not secret, and masking it would hide addresses in later replies.
+        forms.removeIf(f -> f.equals(username) || f.equals(usernameBase64) || f.equals("user=" + username));
+        transcript.addSecretForms(forms);
     }
 
     private String clientName() {
@@ -259,6 +281,7 @@ public final class Session implements SmtpConnection {
     public SendResult send(Envelope envelope, MessageContent content) throws IOException {
         advanceTo(Stage.AUTH);
         state.require("MAIL", SessionState.READY, SessionState.AUTHENTICATED);
+        io.newTransaction();
         try {
             return new MailTransaction(this, envelope, content.adaptTo(extensions)).run();
         } catch (SmtpException e) {
@@ -351,6 +374,26 @@ public final class Session implements SmtpConnection {
     /** Client turns so far on this connection (bursts of writes between two reads). */
     public long clientTurns() {
         return io.turns();
+    }
+
+    // ---- hooks for the transport layer (pooling, cancellation) ---------------------------------------------
+
+    /** Replies read so far; unchanged across a failed send means the server answered none of it. */
+    public long repliesRead() {
+        return io.repliesRead();
+    }
+
+    /** True once the current transaction's end of data (final dot or {@code BDAT LAST}) may have been written. */
+    public boolean endOfDataWritten() {
+        return io.endOfDataWritten();
+    }
+
+    /**
+     * True when this idle session must not be reused, learnt without a round trip: bytes are already waiting
+     * (a 421), or, when {@code probeForEof}, a one-millisecond read sees the end of the stream.
+     */
+    public boolean isStale(boolean probeForEof) {
+        return !isUsable() || io.staleWithoutRoundTrip(probeForEof);
     }
 
     SessionConfig config() {

@@ -31,6 +31,9 @@ final class SessionIo {
     private ReplyReader reader;
     private CommandWriter writer;
     private long turnsBefore;
+    private long repliesRead;
+    /** Set once the end of data of the current transaction may have reached the socket; read by cancellers. */
+    private volatile boolean endOfDataWritten;
 
     SessionIo(Socket socket, String server, Duration writeTimeout, Transcript transcript) throws IOException {
         this.server = server;
@@ -109,7 +112,9 @@ final class SessionIo {
 
     Reply read(String waitingFor, Duration timeout, boolean endOfDataSent) throws SmtpException {
         try {
-            return reader.read(timeout);
+            Reply reply = reader.read(timeout);
+            repliesRead++;
+            return reply;
         } catch (SmtpException e) {
             closeQuietly();
             throw e;
@@ -127,8 +132,10 @@ final class SessionIo {
         if (e instanceof SmtpException smtp) {
             return smtp;
         }
-        if (e instanceof ReplyTimeoutException) {
-            return new SmtpTimeoutException(during, timeout, endOfDataSent, server);
+        if (e instanceof ReplyTimeoutException t) {
+            String partial = t.partialBytes() > 0 ? " (" + t.partialBytes() + " bytes of a partial reply had arrived)"
+                    : "";
+            return new SmtpTimeoutException(during + partial, timeout, endOfDataSent, server);
         }
         if (e instanceof WriteTimeoutException) {
             return new SmtpTimeoutException(during + " (the server stopped reading)", writeTimeout, endOfDataSent,
@@ -142,6 +149,61 @@ final class SessionIo {
     /** Client turns so far: bursts of writes between two reads (STARTTLS included). */
     long turns() {
         return turnsBefore + writer.turns();
+    }
+
+    // ---- hooks for the transport layer (pooling, cancellation) ---------------------------------------------
+
+    /** Replies read so far on this connection; unchanged across a failed send means none of it was answered. */
+    long repliesRead() {
+        return repliesRead;
+    }
+
+    /** Called just before the end-of-data marker (final dot or {@code BDAT LAST}) is buffered for writing. */
+    void endOfDataStarting() {
+        endOfDataWritten = true;
+    }
+
+    /** Called when a transaction starts. */
+    void newTransaction() {
+        endOfDataWritten = false;
+    }
+
+    boolean endOfDataWritten() {
+        return endOfDataWritten;
+    }
+
+    /**
+     * True when this idle connection cannot be reused, found without a round trip: the server already sent
+     * something (a 421 before closing an idle connection), or, when {@code probeForEof}, a read of one
+     * millisecond sees the end of the stream. A probe that reads a byte also makes the connection stale: an
+     * unsolicited byte cannot be put back.
+     */
+    boolean staleWithoutRoundTrip(boolean probeForEof) {
+        if (socket.isClosed()) {
+            return true;
+        }
+        try {
+            if (unreadBytes() > 0) {
+                return true;
+            }
+            if (!probeForEof) {
+                return false;
+            }
+            int saved = socket.getSoTimeout();
+            socket.setSoTimeout(1);
+            try {
+                socket.getInputStream().read();
+                return true;
+            } catch (java.net.SocketTimeoutException alive) {
+                return false;
+            } finally {
+                if (!socket.isClosed()) {
+                    socket.setSoTimeout(saved);
+                }
+            }
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     void closeQuietly() {

@@ -5,6 +5,8 @@ import dev.jsmtp.TranscriptEvent;
 import dev.jsmtp.TranscriptListener;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Sends transcript events to the caller's listener, escaped; a listener that throws never breaks the session.
@@ -13,6 +15,7 @@ import java.time.Instant;
 final class Transcript {
 
     private final TranscriptListener listener;
+    private final List<String> secretForms = new ArrayList<>();
 
     Transcript(TranscriptListener listener) {
         this.listener = listener;
@@ -26,10 +29,23 @@ final class Transcript {
         emit(TranscriptEvent.Kind.CLIENT, line);
     }
 
-    /** A reply line exactly as the reply reader reports it: already escaped. */
+    /**
+     * Forms of a secret the client sent (escaped, as lines are shown): a server that echoes them must not put
+     * them in the transcript.
+     */
+    void addSecretForms(List<String> forms) {
+        secretForms.addAll(forms);
+        secretForms.sort((a, b) -> b.length() - a.length());
+    }
+
+    /** A reply line exactly as the reply reader reports it: already escaped; echoed secrets are masked. */
     void server(String escapedLine) {
         if (enabled()) {
-            deliver(new TranscriptEvent(Instant.now(), TranscriptEvent.Kind.SERVER, escapedLine));
+            String line = escapedLine;
+            for (String secret : secretForms) {
+                line = line.replace(secret, "****");
+            }
+            deliver(new TranscriptEvent(Instant.now(), TranscriptEvent.Kind.SERVER, line));
         }
     }
 

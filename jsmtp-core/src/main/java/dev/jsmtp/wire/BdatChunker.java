@@ -58,9 +58,11 @@ public final class BdatChunker extends OutputStream {
             }
             if (count == 0 && len > chunkSize) {
                 // More than a chunk remains, so this one is not the last: send it straight from the caller's array.
-                sendChunk(b, off, chunkSize, false);
-                off += chunkSize;
-                len -= chunkSize;
+                // The listener may change the chunk size, so advance by what was actually sent.
+                int sent = chunkSize;
+                sendChunk(b, off, sent, false);
+                off += sent;
+                len -= sent;
                 continue;
             }
             int n = Math.min(len, chunkSize - count);

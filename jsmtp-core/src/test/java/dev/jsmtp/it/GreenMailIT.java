@@ -1,5 +1,7 @@
 package dev.jsmtp.it;
 
+import dev.jsmtp.testing.SendOnce;
+
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.jsmtp.Credentials;
@@ -88,7 +90,7 @@ class GreenMailIT {
         if (!tls) {
             b.allowCleartextAuthenticationDangerously();
         }
-        SendResult result = b.build().send(Envelope.of("alice@example.org", "bob@example.org"),
+        SendResult result = SendOnce.send(b, Envelope.of("alice@example.org", "bob@example.org"),
                 MessageContent.of(MESSAGE));
 
         assertThat(result.finalReply().code()).isEqualTo(250);

@@ -30,7 +30,7 @@ import java.util.Optional;
  * <p>Keys: {@code @tls MODE}, {@code @ehlo NAME|default}, {@code @user U}, {@code @password P}, {@code @token T},
  * {@code @mechanism M}, {@code @allow-cleartext}, {@code @initial-response always}, {@code @all-or-nothing},
  * {@code @pipelining off}, {@code @chunking off}, {@code @from A}, {@code @to A,B}, {@code @content ESCAPED},
- * {@code @messages N}, {@code @dsn-notify X,Y}, {@code @dsn-ret FULL|HDRS}, {@code @envid ID}, {@code @orcpt A},
+ * {@code @messages N}, {@code @transaction-deadline MS}, {@code @dsn-notify X,Y}, {@code @dsn-ret FULL|HDRS}, {@code @envid ID}, {@code @orcpt A},
  * {@code @stage connect|ehlo|tls|auth}, {@code @expect-error Class [message part]}, {@code @expect-refused A,B},
  * {@code @expect-turns N} (client turns between {@code !mark start} and {@code !mark end}),
  * {@code @expect-final TEXT} (the final reply's text).
@@ -65,6 +65,8 @@ record TranscriptCase(String name, String script, Map<String, String> keys) {
         TlsMode mode = TlsMode.fromCliName(get("tls").orElse("none"));
         SmtpClient.Builder b = SmtpClient.builder("127.0.0.1").port(port).tlsMode(mode)
                 .timeout(Duration.ofSeconds(5));
+        get("transaction-deadline").ifPresent(ms -> b.timeouts(dev.jsmtp.Timeouts.all(Duration.ofSeconds(5))
+                .withTransaction(Duration.ofMillis(Long.parseLong(ms)))));
         String ehlo = get("ehlo").orElse("client.example");
         if (!ehlo.equals("default")) {
             b.clientName(ehlo);

@@ -54,6 +54,39 @@ class BdatChunkerTest {
     }
 
     @Test
+    void growingTheChunkSizeInTheListenerLosesNoOctets() throws IOException {
+        // The session sends a small speculative chunk, then grows the size from the listener (regression: the
+        // direct-send path advanced by the new size and dropped the difference).
+        byte[] content = new byte[100];
+        for (int i = 0; i < content.length; i++) {
+            content[i] = (byte) ('a' + i % 26);
+        }
+        BdatChunker[] holder = new BdatChunker[1];
+        holder[0] = new BdatChunker(writer, 10, (size, last) -> {
+            chunks.add(size + (last ? " last" : ""));
+            holder[0].chunkSize(40);
+        });
+        holder[0].write(content, 0, content.length);
+        holder[0].finish();
+        writer.flush();
+        String wire = socket.toString(StandardCharsets.US_ASCII);
+        String payload = wire.replaceAll("BDAT \\d+( LAST)?\r\n", "");
+        assertThat(payload.getBytes(StandardCharsets.US_ASCII)).isEqualTo(content);
+        assertThat(chunks).containsExactly("10", "40", "40", "10 last");
+    }
+
+    @Test
+    void endChunkSendsWhatIsBufferedAsANonLastChunk() throws IOException {
+        BdatChunker chunker = new BdatChunker(writer, 10, this::record);
+        chunker.write("abc".getBytes(StandardCharsets.US_ASCII));
+        chunker.endChunk();
+        chunker.endChunk();
+        chunker.finish();
+        writer.flush();
+        assertThat(socket.toString(StandardCharsets.US_ASCII)).isEqualTo("BDAT 3\r\nabcBDAT 0 LAST\r\n");
+    }
+
+    @Test
     void singleByteWritesAreChunkedToo() throws IOException {
         BdatChunker chunker = new BdatChunker(writer, 3, this::record);
         for (byte b : "abcdefg".getBytes(StandardCharsets.US_ASCII)) {

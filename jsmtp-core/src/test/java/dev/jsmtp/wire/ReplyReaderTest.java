@@ -4,6 +4,7 @@ import dev.jsmtp.EnhancedStatus;
 import dev.jsmtp.Reply;
 import dev.jsmtp.SmtpProtocolException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -12,6 +13,10 @@ import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -278,6 +283,40 @@ class ReplyReaderTest {
         assertThat(((ReplyTimeoutException) thrown).timeout()).isEqualTo(Duration.ofMillis(5500));
         assertThat(((ReplyTimeoutException) thrown).partialBytes()).isEqualTo(6);
         assertThat(timeoutsSet).containsExactly(5500, 4500, 3500, 2500, 1500, 500);
+    }
+
+    @Test
+    @Timeout(20)
+    void aServerDrippingBytesOnARealSocketCannotExtendTheDeadline() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+             Socket peer = server.accept()) {
+            Thread drip = new Thread(() -> {
+                try {
+                    OutputStream out = peer.getOutputStream();
+                    for (byte b : bytes("220-slow\r\n220 never finishes")) {
+                        out.write(b);
+                        out.flush();
+                        Thread.sleep(100);
+                    }
+                    Thread.sleep(10_000);
+                } catch (IOException | InterruptedException ignored) {
+                    // the test closes the connection
+                }
+            });
+            drip.setDaemon(true);
+            drip.start();
+            ReplyReader reader = new ReplyReader(client.getInputStream(), SERVER, ReplyReader.Limits.DEFAULTS,
+                    client::setSoTimeout, null);
+            long start = System.nanoTime();
+            Throwable thrown = catchThrowable(() -> reader.read(Duration.ofMillis(700)));
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(thrown).isInstanceOf(ReplyTimeoutException.class)
+                    .hasMessageContaining("bytes of a partial reply had arrived: \"220-sl");
+            // About seven bytes arrive in 700 ms, each well within any per-read timeout.
+            assertThat(((ReplyTimeoutException) thrown).partialBytes()).isBetween(4, 10);
+            assertThat(millis).isBetween(690L, 700L + 1500L);
+        }
     }
 
     @Test

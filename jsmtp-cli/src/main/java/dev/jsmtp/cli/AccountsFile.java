@@ -1,0 +1,224 @@
+package dev.jsmtp.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The accounts file ({@code ~/.config/jsmtp/config}), in msmtp's style: a {@code defaults} section, then one
+ * {@code account NAME} (or {@code account NAME : BASE}, inheriting BASE's settings) section per account, each line
+ * {@code key value}; {@code account default : NAME} chooses the default. {@code #} starts a comment line. Errors
+ * name the file and the line.
+ */
+public final class AccountsFile {
+
+    /** The keys an account may set; {@code oauth2-*} keys are passed on to the OAuth2 module as they are. */
+    public static final Set<String> KEYS = Set.of("server", "port", "tls", "cafile", "tls-servername", "tls-cert",
+            "tls-key", "insecure-skip-verify", "user", "password", "password-env", "password-file", "password-cmd",
+            "auth", "oauth2-token-env", "oauth2-token-cmd", "allow-cleartext-auth", "from", "ehlo", "timeout", "token-store-cmd");
+
+    private static final Set<String> BOOLEAN_KEYS = Set.of("insecure-skip-verify", "allow-cleartext-auth");
+
+    private final Path file;
+    private final Map<String, Account> accounts;
+    private final Optional<String> defaultAccount;
+    private final boolean hasPassword;
+
+    private AccountsFile(Path file, Map<String, Account> accounts, Optional<String> defaultAccount,
+                         boolean hasPassword) {
+        this.file = file;
+        this.accounts = accounts;
+        this.defaultAccount = defaultAccount;
+        this.hasPassword = hasPassword;
+    }
+
+    /** An empty file: no accounts, no default. */
+    public static AccountsFile empty() {
+        return new AccountsFile(Path.of(""), Map.of(), Optional.empty(), false);
+    }
+
+    /**
+     * The file named by {@code --config}, else {@code $JSMTP_CONFIG}, else {@code $XDG_CONFIG_HOME/jsmtp/config}
+     * or {@code ~/.config/jsmtp/config}. A named file must exist; the default one may be missing.
+     */
+    public static AccountsFile load(Optional<Path> option, Cli cli) throws CliException {
+        Optional<Path> named = option.or(() -> Optional.ofNullable(cli.env().get("JSMTP_CONFIG"))
+                .filter(s -> !s.isEmpty()).map(Path::of));
+        if (named.isPresent()) {
+            return read(named.get(), cli, true);
+        }
+        String xdg = cli.env().get("XDG_CONFIG_HOME");
+        Path base = xdg != null && !xdg.isEmpty() ? Path.of(xdg) : cli.home().resolve(".config");
+        return read(base.resolve("jsmtp").resolve("config"), cli, false);
+    }
+
+    static AccountsFile read(Path file, Cli cli, boolean mustExist) throws CliException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            if (mustExist) {
+                throw CliException.config(file + ": no such accounts file");
+            }
+            return empty();
+        } catch (IOException e) {
+            throw CliException.config(file + ": cannot read: " + e.getMessage());
+        }
+        AccountsFile parsed = parse(file, lines);
+        if (parsed.hasPassword && readableByOthers(file)) {
+            cli.warn(file + " holds a password and can be read by group or others (chmod 600 " + file + ")");
+        }
+        return parsed;
+    }
+
+    private static boolean readableByOthers(Path file) {
+        try {
+            Set<PosixFilePermission> p = Files.getPosixFilePermissions(file);
+            return p.contains(PosixFilePermission.GROUP_READ) || p.contains(PosixFilePermission.OTHERS_READ);
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    /** Parses the lines of {@code file}. */
+    public static AccountsFile parse(Path file, List<String> lines) throws CliException {
+        Map<String, Account.Setting> defaults = new LinkedHashMap<>();
+        Map<String, Map<String, Account.Setting>> accounts = new LinkedHashMap<>();
+        Optional<String> defaultAccount = Optional.empty();
+        Map<String, Account.Setting> current = null;
+        boolean hasPassword = false;
+        for (int i = 0; i < lines.size(); i++) {
+            int number = i + 1;
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String[] kv = line.split("\\s+", 2);
+            String key = kv[0];
+            String value = kv.length > 1 ? unquote(kv[1].strip()) : "";
+            String where = file + ":" + number + ": ";
+            if (key.equals("defaults")) {
+                if (!accounts.isEmpty()) {
+                    throw CliException.config(where + "'defaults' must come before the first account");
+                }
+                current = defaults;
+                continue;
+            }
+            if (key.equals("account")) {
+                String name = value;
+                String base = null;
+                int colon = value.indexOf(':');
+                if (colon >= 0) {
+                    name = value.substring(0, colon).strip();
+                    base = value.substring(colon + 1).strip();
+                }
+                if (name.isEmpty() || name.contains(" ")) {
+                    throw CliException.config(where + "expected 'account NAME' or 'account NAME : BASE'");
+                }
+                if (name.equals("default") && base != null) {
+                    if (!accounts.containsKey(base)) {
+                        throw CliException.config(where + "default account '" + base + "' is not defined above");
+                    }
+                    defaultAccount = Optional.of(base);
+                    current = null;
+                    continue;
+                }
+                if (accounts.containsKey(name)) {
+                    throw CliException.config(where + "account '" + name + "' is defined twice");
+                }
+                current = new LinkedHashMap<>(defaults);
+                if (base != null) {
+                    Map<String, Account.Setting> inherited = accounts.get(base);
+                    if (inherited == null) {
+                        throw CliException.config(where + "account '" + base + "' is not defined above");
+                    }
+                    current.putAll(inherited);
+                }
+                accounts.put(name, current);
+                continue;
+            }
+            if (!KEYS.contains(key) && !key.startsWith("oauth2-")) {
+                throw CliException.config(where + "unknown key '" + key + "'");
+            }
+            if (current == null) {
+                throw CliException.config(where + "'" + key + "' outside any account (start one with 'account NAME')");
+            }
+            if (value.isEmpty() && !BOOLEAN_KEYS.contains(key)) {
+                throw CliException.config(where + "'" + key + "' needs a value");
+            }
+            check(key, value.isEmpty() ? "on" : value, where);
+            hasPassword |= key.equals("password");
+            current.put(key, new Account.Setting(value.isEmpty() ? "on" : value, number));
+        }
+        Map<String, Account> built = new LinkedHashMap<>();
+        accounts.forEach((name, settings) -> built.put(name, new Account(name, file, settings)));
+        if (defaultAccount.isEmpty() && built.size() == 1) {
+            defaultAccount = Optional.of(built.keySet().iterator().next());
+        }
+        return new AccountsFile(file, Map.copyOf(built), defaultAccount, hasPassword);
+    }
+
+    private static void check(String key, String value, String where) throws CliException {
+        try {
+            switch (key) {
+                case "port" -> ServerAddress.parsePort(value);
+                case "server" -> ServerAddress.parse(value);
+                case "tls" -> dev.jsmtp.TlsMode.fromCliName(value);
+                case "timeout" -> {
+                    if (Integer.parseInt(value) <= 0) {
+                        throw new IllegalArgumentException("timeout must be a positive number of seconds");
+                    }
+                }
+                default -> {
+                    if (BOOLEAN_KEYS.contains(key) && !Set.of("on", "off", "true", "false", "yes", "no")
+                            .contains(value)) {
+                        throw new IllegalArgumentException("expected on or off, not '" + value + "'");
+                    }
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw CliException.config(where + key + ": " + e.getMessage());
+        }
+    }
+
+    private static String unquote(String value) {
+        if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+            return value.substring(1, value.length() - 1);
+        }
+        return value;
+    }
+
+    /** The account called {@code name}, or the default one when no name is given; {@link Account#NONE} if none. */
+    public Account select(Optional<String> name) throws CliException {
+        if (name.isPresent()) {
+            Account a = accounts.get(name.get());
+            if (a == null) {
+                throw CliException.config(accounts.isEmpty() && file.toString().isEmpty()
+                        ? "no accounts file, so no account '" + name.get() + "'"
+                        : file + ": no account '" + name.get() + "'");
+            }
+            return a;
+        }
+        return defaultAccount.map(accounts::get).orElse(Account.NONE);
+    }
+
+    public Optional<String> defaultAccount() {
+        return defaultAccount;
+    }
+
+    public Set<String> accountNames() {
+        return accounts.keySet();
+    }
+
+    public Path file() {
+        return file;
+    }
+}

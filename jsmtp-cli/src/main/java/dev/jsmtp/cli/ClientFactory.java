@@ -1,0 +1,65 @@
+package dev.jsmtp.cli;
+
+import dev.jsmtp.Credentials;
+import dev.jsmtp.SmtpClient;
+import dev.jsmtp.TranscriptListener;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Builds an {@link SmtpClient} from the command line's options and the account's settings. */
+final class ClientFactory {
+
+    private ClientFactory() {
+    }
+
+    static SmtpClient.Builder builder(ConnectionOptions o, ConnectionOptions.Endpoint endpoint, Account a, Cli cli,
+                                      Optional<Credentials> credentials, TranscriptListener transcript)
+            throws CliException {
+        SmtpClient.Builder b = SmtpClient.builder(endpoint.host()).port(endpoint.port()).tlsMode(endpoint.tlsMode());
+        Optional<Path> cafile = Optional.ofNullable(o.cafile).or(() -> a.get("cafile").map(Path::of));
+        Optional<Path> cert = Optional.ofNullable(o.tlsCert).or(() -> a.get("tls-cert").map(Path::of));
+        Optional<Path> key = Optional.ofNullable(o.tlsKey).or(() -> a.get("tls-key").map(Path::of));
+        boolean insecure = o.insecureSkipVerify || a.isOn("insecure-skip-verify");
+        if (insecure && cafile.isPresent()) {
+            throw CliException.usage("--insecure-skip-verify and --cafile contradict each other");
+        }
+        if (cert.isPresent() != key.isPresent()) {
+            throw CliException.usage("--tls-cert and --tls-key go together");
+        }
+        try {
+            if (cafile.isPresent()) {
+                b.trustedCertificates(cafile.get());
+            }
+            if (cert.isPresent()) {
+                b.clientCertificate(cert.get(), key.get());
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw CliException.config("TLS files: " + e.getMessage());
+        }
+        if (insecure) {
+            cli.warn("--insecure-skip-verify: the server's certificate is not checked; anyone on the path can "
+                    + "read and change this session, credentials included");
+            b.trustAllCertificatesDangerously();
+        }
+        Optional.ofNullable(o.tlsServerName).or(() -> a.get("tls-servername")).ifPresent(b::tlsServerName);
+        Optional<String> ehlo = Optional.ofNullable(o.ehlo).or(() -> a.get("ehlo"));
+        if (ehlo.isPresent()) {
+            if (ehlo.get().chars().anyMatch(c -> c <= 0x20 || c == 0x7f)) {
+                throw CliException.data("--ehlo: the name contains a space or control character");
+            }
+            b.clientName(ehlo.get());
+        }
+        int seconds = o.timeout != null ? o.timeout
+                : a.get("timeout").map(Integer::parseInt).orElse(ConnectionOptions.DEFAULT_TIMEOUT_SECONDS);
+        if (seconds <= 0) {
+            throw CliException.usage("--timeout must be a positive number of seconds");
+        }
+        b.timeout(Duration.ofSeconds(seconds));
+        credentials.ifPresent(b::credentials);
+        b.transcript(transcript);
+        return b;
+    }
+}
