@@ -118,6 +118,7 @@ turns_case() {  # LABEL CLIENT PROXYPORT STATSFILE RECIPIENTS [extra jsmtp flags
 log "1/3 client turns per message at ${RTT_MS} ms RTT"
 for r in 1 50; do
   turns_case "PIPELINING+CHUNKING" jsmtp $CHUNK_PROXY "$out/proxy-chunk.jsonl" $r
+  turns_case "PIPELINING+CHUNKING, --window 8" jsmtp $CHUNK_PROXY "$out/proxy-chunk.jsonl" $r --window 8
   turns_case "PIPELINING" jsmtp $SINK_PROXY "$out/proxy-sink.jsonl" $r
   turns_case "PIPELINING" smtp-source $SINK_PROXY "$out/proxy-sink.jsonl" $r
   turns_case "PIPELINING" angus $SINK_PROXY "$out/proxy-sink.jsonl" $r

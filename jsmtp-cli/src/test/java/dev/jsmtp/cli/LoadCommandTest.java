@@ -124,11 +124,32 @@ class LoadCommandTest {
     }
 
     @Test
-    void windowAboveOneIsRefusedUntilTheCoreCanPipelineTransactions() {
-        int exit = run("--server", greenMailServer(), "--tls", "none", "--window", "8");
+    void aWindowOfEightSendsEightTransactionsPerTurn() throws Exception {
+        try (SinkServer sink = new SinkServer(true, "250 2.0.0 queued")) {
+            assertThat(run("--server", sink.address(), "--tls", "none", "--messages", "40", "--recipients", "3",
+                    "--window", "8", "--json")).as(err.toString()).isZero();
+            assertThat(number(out.toString(), "clientTurnsPerMessage")).isEqualTo(0.125);
+            assertThat(out.toString()).contains("\"succeeded\":40,\"failed\":0");
+            assertThat(sink.transactions()).isEqualTo(40);
+        }
+    }
+
+    @Test
+    void aWindowFallsBackToOneAtATimeWhenTheServerCannotPipelineTransactions() {
+        int exit = run("--server", greenMailServer(), "--tls", "none", "--messages", "6", "--window", "8",
+                "--json");
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(greenMail.getReceivedMessages()).hasSize(6);
+        assertThat(number(out.toString(), "clientTurnsPerMessage")).isEqualTo(4.0);
+    }
+
+    @Test
+    void aWindowOutOfRangeIsAUsageError() {
+        int exit = run("--server", greenMailServer(), "--tls", "none", "--window", "0");
 
         assertThat(exit).isEqualTo(LoadCommand.USAGE);
-        assertThat(err.toString()).contains("--window 8");
+        assertThat(err.toString()).contains("--window 0");
         assertThat(greenMail.getReceivedMessages()).isEmpty();
     }
 
