@@ -45,7 +45,7 @@ import java.util.concurrent.Callable;
             "Exit status (sysexits.h):"})
 public final class Main implements Callable<Integer> {
 
-    private static final Set<String> SUBCOMMANDS = Set.of("send", "probe", "demo", "oauth2", "completion");
+    private static final Set<String> SUBCOMMANDS = Set.of("send", "probe", "demo", "oauth2", "load", "completion");
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -77,6 +77,9 @@ public final class Main implements Callable<Integer> {
         }
         if (all || first.equals("oauth2") || first.equals("completion")) {
             cmd.addSubcommand("oauth2", new OAuth2Command(cli));
+        }
+        if (all || first.equals("load") || first.equals("completion")) {
+            cmd.addSubcommand("load", new LoadCommand());
         }
         if (all || first.equals("demo") || first.equals("completion")) {
             cmd.addSubcommand("demo", new DemoCommand(cli));

@@ -434,6 +434,7 @@ final class MailTransaction {
         private int unreadChunkReplies;
         private Reply mailReply;
         private Reply lastReply;
+        private Reply chunkFailure;
         private BdatChunker chunker;
 
         /** Thrown out of the content's writeTo to stop the data once the transaction is known to fail. */
@@ -496,26 +497,44 @@ final class MailTransaction {
             if (last) {
                 io.flush("BDAT LAST", true);
                 drainChunkReplies();
-            } else if (!pipelined || unreadChunkReplies >= MAX_UNREAD_CHUNK_REPLIES) {
+            } else if (!pipelined) {
                 io.flush("BDAT", false);
                 drainChunkReplies();
+            } else {
+                // Keep the pipe full: take the replies that have already arrived, and wait for one only when too
+                // many are outstanding (RFC 2920 §3.1), instead of stopping to drain them all.
+                while (unreadChunkReplies > 1 && io.unreadBytes() > 0) {
+                    readChunkReply();
+                }
+                if (unreadChunkReplies >= MAX_UNREAD_CHUNK_REPLIES) {
+                    io.flush("BDAT", false);
+                    readChunkReply();
+                }
+                abortOnFailure();
             }
         }
 
         /** Reads every outstanding BDAT reply; the first failure stops the data (RSET follows, RFC 3030 §2). */
         private void drainChunkReplies() throws IOException {
-            Reply failure = null;
             while (unreadChunkReplies > 0) {
-                Reply reply = read(endOfDataSent && unreadChunkReplies == 1 ? "reply to BDAT LAST" : "reply to BDAT",
-                        endOfDataSent ? config.timeouts().finalReply() : config.timeouts().data());
-                unreadChunkReplies--;
-                lastReply = reply;
-                if (!reply.isPositive() && failure == null) {
-                    failure = reply;
-                }
+                readChunkReply();
             }
-            if (failure != null && (mailReply == null || mailReply.isPositive()) && recipientsOk()) {
-                throw new Abort(rejectAndReset("BDAT", failure));
+            abortOnFailure();
+        }
+
+        private void readChunkReply() throws SmtpException {
+            Reply reply = read(endOfDataSent && unreadChunkReplies == 1 ? "reply to BDAT LAST" : "reply to BDAT",
+                    endOfDataSent ? config.timeouts().finalReply() : config.timeouts().data());
+            unreadChunkReplies--;
+            lastReply = reply;
+            if (!reply.isPositive() && chunkFailure == null) {
+                chunkFailure = reply;
+            }
+        }
+
+        private void abortOnFailure() throws Abort {
+            if (chunkFailure != null && (mailReply == null || mailReply.isPositive()) && recipientsOk()) {
+                throw new Abort(rejectAndReset("BDAT", chunkFailure));
             }
         }
     }

@@ -34,7 +34,7 @@ public final class BdatChunker extends OutputStream {
         this.out = Objects.requireNonNull(out, "out");
         this.chunkSize = chunkSize;
         this.listener = listener;
-        this.chunk = new byte[chunkSize];
+        this.chunk = new byte[Math.min(chunkSize, 8192)];
     }
 
     @Override
@@ -44,6 +44,7 @@ public final class BdatChunker extends OutputStream {
             sendChunk(chunk, 0, count, false);
             count = 0;
         }
+        ensureRoom(1);
         chunk[count++] = (byte) b;
     }
 
@@ -66,6 +67,7 @@ public final class BdatChunker extends OutputStream {
                 continue;
             }
             int n = Math.min(len, chunkSize - count);
+            ensureRoom(n);
             System.arraycopy(b, off, chunk, count, n);
             count += n;
             off += n;
@@ -81,9 +83,7 @@ public final class BdatChunker extends OutputStream {
         if (size < 1) {
             throw new IllegalArgumentException("chunk size must be positive: " + size);
         }
-        if (size > chunk.length) {
-            chunk = java.util.Arrays.copyOf(chunk, size);
-        }
+        // The buffer grows only when a write needs the room: a small message never pays for a large chunk size.
         chunkSize = Math.max(size, count);
     }
 
@@ -117,6 +117,14 @@ public final class BdatChunker extends OutputStream {
     /** Does not finish the message, and closes nothing. */
     @Override
     public void close() {
+    }
+
+    /** Grows the buffer (never past the chunk size) so that {@code n} more octets fit. */
+    private void ensureRoom(int n) {
+        int needed = count + n;
+        if (needed > chunk.length) {
+            chunk = java.util.Arrays.copyOf(chunk, Math.min(chunkSize, Math.max(needed, chunk.length * 2)));
+        }
     }
 
     private void sendChunk(byte[] b, int off, int len, boolean last) throws IOException {
