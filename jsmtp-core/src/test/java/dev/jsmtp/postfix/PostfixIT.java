@@ -69,7 +69,7 @@ class PostfixIT extends PostfixSupport {
         String rcpt = unique("mode");
         String text = message(rcpt, "hello in " + mode.cliName(), "First line\r\nsecond line\r\n");
 
-        DeliveredMessage delivered = sendAndCompare(postfix, client, rcpt, text);
+        DeliveredMessage delivered = sendAndAssertSameOctets(postfix, client, rcpt, text);
 
         // Postfix names in its trace header how the message came: S = TLS, A = authenticated.
         assertThat(delivered.traceHeader()).contains(" with " + protocol + " id " + delivered.queueId());
@@ -85,7 +85,7 @@ class PostfixIT extends PostfixSupport {
                 .tlsMode(TlsMode.STARTTLS_REQUIRED).trustedCertificates(postfix.caPem()).timeout(WAIT)
                 .transcript(transcript::add);
         String rcpt = unique("localhost");
-        sendAndCompare(postfix, client, rcpt, message(rcpt, "by name", "body\r\n"));
+        sendAndAssertSameOctets(postfix, client, rcpt, message(rcpt, "by name", "body\r\n"));
     }
 
     @Test
@@ -93,7 +93,7 @@ class PostfixIT extends PostfixSupport {
         String rcpt = unique("utf8");
         String text = message(rcpt, "Grüße aus Köln — ☃ 日本語", "Zwölf Boxkämpfer jagen Viktor quer über den Sylter Deich.\r\n"
                 + "日本語のテキスト\r\n🎉\r\n");
-        DeliveredMessage delivered = sendAndCompare(postfix, submissions(postfix), rcpt, text);
+        DeliveredMessage delivered = sendAndAssertSameOctets(postfix, submissions(postfix), rcpt, text);
         // A UTF-8 header section travels only with SMTPUTF8 (RFC 6532); Postfix records it in its trace header.
         assertThat(delivered.traceHeader()).contains(" with UTF8SMTPSA ");
     }
@@ -103,7 +103,7 @@ class PostfixIT extends PostfixSupport {
         String rcpt = unique("dots");
         String text = message(rcpt, "dots", ".leading dot\r\n.\r\n..\r\n...three\r\n. space\r\nmiddle . dot\r\n"
                 + "\r\n.\r\nlast line\r\n.\r\n");
-        sendAndCompare(postfix, submissions(postfix), rcpt, text);
+        sendAndAssertSameOctets(postfix, submissions(postfix), rcpt, text);
     }
 
     @Test
@@ -125,7 +125,7 @@ class PostfixIT extends PostfixSupport {
             body.append(line % 1000 == 0 ? "." : "").append(String.format("%08d ", line))
                     .append("abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-äöü\r\n");
         }
-        DeliveredMessage delivered = sendAndCompare(postfix, submissions(postfix).chunking(chunking), rcpt,
+        DeliveredMessage delivered = sendAndAssertSameOctets(postfix, submissions(postfix).chunking(chunking), rcpt,
                 message(rcpt, "ten mebibytes", body.toString()));
         assertThat(delivered.bytes().length).isGreaterThan(10 * 1024 * 1024);
     }

@@ -88,7 +88,7 @@ abstract class PostfixSupport {
     }
 
     /** Sends {@code text} to one fresh recipient and returns what Postfix delivered after checking the octets. */
-    DeliveredMessage sendAndCompare(PostfixServer postfix, SmtpClient.Builder client, String rcpt, String text)
+    DeliveredMessage sendAndAssertSameOctets(PostfixServer postfix, SmtpClient.Builder client, String rcpt, String text)
             throws IOException {
         SendResult result = SendOnce.send(client, Envelope.of("sender@example.org", rcpt), MessageContent.of(text));
         assertThat(result.allAccepted()).as("recipients: %s", result.recipients()).isTrue();
