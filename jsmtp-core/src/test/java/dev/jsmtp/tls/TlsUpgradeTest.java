@@ -165,6 +165,18 @@ class TlsUpgradeTest {
     }
 
     @Test
+    void nameOutsideSniSyntaxIsNotSentButDoesNotFailTheHandshake() throws Exception {
+        TlsSettings settings = TlsSettings.builder().trustAllCertificatesDangerously().build();
+        try (LoopbackTlsServer server = new LoopbackTlsServer(Identity.TRUSTED);
+             SSLSocket tls = TlsUpgrade.handshake(connect(server.port()), "mail_relay.corp.example", server.port(),
+                     settings, TIMEOUT)) {
+            assertThat(readLine(tls)).startsWith("220");
+            tls.close();
+            assertThat(server.seen().serverNames()).isEmpty();
+        }
+    }
+
+    @Test
     void trustAllAcceptsAnyChainForAnyName() throws Exception {
         TlsSettings settings = TlsSettings.builder().trustAllCertificatesDangerously().build();
         assertThat(settings.verifiesCertificates()).isFalse();
