@@ -15,7 +15,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -148,8 +147,14 @@ public final class MailMessage {
         return attachments;
     }
 
+    /**
+     * A unique Message-ID (RFC 5322 §3.6.4): the time, then 128 random bits, at the sender's domain. It needs to be
+     * unique, not secret, so it takes no SecureRandom (whose seeding is most of a one-shot send's start-up).
+     */
     private static String generateMessageId(Path from) {
-        return "<" + UUID.randomUUID() + "@" + HeaderEncoder.asciiDomain(from.domain()) + ">";
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        return "<" + Long.toString(System.currentTimeMillis(), 36) + "." + Long.toHexString(random.nextLong())
+                + Long.toHexString(random.nextLong()) + "@" + HeaderEncoder.asciiDomain(from.domain()) + ">";
     }
 
     /** Builds a {@link MailMessage}; each setter checks its input and names what is wrong. */

@@ -17,12 +17,25 @@ final class MimeWriter {
 
     /** RFC 5322 §3.3 date-time, in English whatever the default locale. */
     static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** The random part of this message's boundaries, drawn when the first multipart is written. */
+    private String boundaryStem() {
+        if (boundaryStem == null) {
+            byte[] random = new byte[12];
+            Boundaries.RANDOM.nextBytes(random);
+            boundaryStem = "=_jsmtp_" + HexFormat.of().formatHex(random) + "_";
+        }
+        return boundaryStem;
+    }
+
+    /** Seeded only when a message needs a boundary: seeding costs start-up time a one-part message need not pay. */
+    private static final class Boundaries {
+        static final SecureRandom RANDOM = new SecureRandom();
+    }
 
     private final MailMessage message;
     private final boolean eightBit;
     private final HeaderEncoder encoder;
-    private final String boundaryStem;
+    private String boundaryStem;
     private int boundaries;
 
     /**
@@ -33,9 +46,6 @@ final class MimeWriter {
         this.message = message;
         this.eightBit = eightBit;
         this.encoder = new HeaderEncoder(utf8);
-        byte[] random = new byte[12];
-        RANDOM.nextBytes(random);
-        this.boundaryStem = "=_jsmtp_" + HexFormat.of().formatHex(random) + "_";
     }
 
     /** The whole message as one entity whose header section starts with the message's own fields. */
@@ -135,7 +145,7 @@ final class MimeWriter {
         String boundary;
         BodyPart result;
         do {
-            boundary = boundaryStem + (++boundaries);
+            boundary = boundaryStem() + (++boundaries);
             String fields = headers + "Content-Type: multipart/" + subtype + ";\r\n boundary=\"" + boundary
                     + "\"\r\n";
             result = new BodyPart.Multipart(fields, boundary, parts);
