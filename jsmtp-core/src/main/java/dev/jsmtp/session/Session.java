@@ -48,7 +48,6 @@ public final class Session implements SmtpConnection {
     private final SessionConfig config;
     private final Transcript transcript;
     private final SessionIo io;
-    private final boolean implicitTls;
     private SessionState state;
     private Stage stage;
     private Reply greeting;
@@ -61,7 +60,6 @@ public final class Session implements SmtpConnection {
         this.transcript = transcript;
         this.io = io;
         this.tlsInfo = tlsInfo;
-        this.implicitTls = tlsInfo != null;
     }
 
     /** Connects (with implicit TLS when configured) and reads the greeting. */
@@ -406,10 +404,6 @@ public final class Session implements SmtpConnection {
 
     Transcript transcript() {
         return transcript;
-    }
-
-    boolean implicitTls() {
-        return implicitTls;
     }
 
     /** Marks the session unusable and closes the socket without QUIT. */
