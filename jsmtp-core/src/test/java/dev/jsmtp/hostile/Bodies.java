@@ -3,7 +3,6 @@ package dev.jsmtp.hostile;
 import dev.jsmtp.BodyType;
 import dev.jsmtp.MessageContent;
 
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.OptionalLong;
@@ -46,33 +45,12 @@ final class Bodies {
     }
 
     /**
-     * The RFC 5321 §2.3.8 normal form of {@code input}, written independently of the client's streams: CRLF, bare
-     * CR and bare LF each become CRLF, and an unterminated last line gets a CRLF.
+     * The RFC 5321 §2.3.8 normal form of {@code input}, from the byte-at-a-time reference in the wire tests
+     * (independent of the client's streams): CRLF, bare CR and bare LF each become CRLF, and an unterminated last
+     * line gets a CRLF.
      */
     static byte[] crlfNormalised(byte[] input) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (int i = 0; i < input.length; i++) {
-            byte b = input[i];
-            if (b == '\r') {
-                out.write('\r');
-                out.write('\n');
-                if (i + 1 < input.length && input[i + 1] == '\n') {
-                    i++;
-                }
-            } else if (b == '\n') {
-                out.write('\r');
-                out.write('\n');
-            } else {
-                out.write(b);
-            }
-        }
-        byte[] result = out.toByteArray();
-        if (result.length > 0 && result[result.length - 1] != '\n') {
-            out.write('\r');
-            out.write('\n');
-            result = out.toByteArray();
-        }
-        return result;
+        return dev.jsmtp.wire.DotUnstuffer.normalize(input, true);
     }
 
     /**
