@@ -38,7 +38,14 @@ public record Envelope(Optional<Path> reversePath, List<Path> forwardPaths, Mail
 
     /** True when any envelope address has a non-ASCII local part. */
     public boolean requiresSmtpUtf8() {
-        return reversePath.map(Path::requiresSmtpUtf8).orElse(false)
-                || forwardPaths.stream().anyMatch(Path::requiresSmtpUtf8);
+        if (reversePath.isPresent() && reversePath.get().requiresSmtpUtf8()) {
+            return true;
+        }
+        for (Path p : forwardPaths) {
+            if (p.requiresSmtpUtf8()) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -1,7 +1,6 @@
 package dev.jsmtp;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -39,9 +38,9 @@ public final class Extensions {
             if (line.isEmpty()) {
                 continue;
             }
-            String[] words = line.split("[ \t]+");
-            String keyword = words[0];
-            List<String> params = List.copyOf(Arrays.asList(words).subList(1, words.length));
+            List<String> words = words(line);
+            String keyword = words.get(0);
+            List<String> params = List.copyOf(words.subList(1, words.size()));
             // Legacy "AUTH=PLAIN LOGIN" as sent by old Microsoft and Lotus servers.
             if (keyword.regionMatches(true, 0, "AUTH=", 0, 5)) {
                 List<String> mechanisms = new ArrayList<>();
@@ -59,6 +58,22 @@ public final class Extensions {
         return new Extensions(Collections.unmodifiableMap(map));
     }
 
+    /** The words of a line that does not start with a space or tab, split at runs of spaces and tabs. */
+    private static List<String> words(String line) {
+        // By hand rather than with split("[ \t]+"): a regular expression costs a one-shot command start-up time.
+        List<String> words = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= line.length(); i++) {
+            if (i == line.length() || line.charAt(i) == ' ' || line.charAt(i) == '\t') {
+                if (i > start) {
+                    words.add(line.substring(start, i));
+                }
+                start = i + 1;
+            }
+        }
+        return words;
+    }
+
     private static boolean isKeyword(String word) {
         if (word.isEmpty() || !Character.isLetterOrDigit(word.charAt(0))) {
             return false;
@@ -73,7 +88,13 @@ public final class Extensions {
     }
 
     private static List<String> upper(List<String> words) {
-        return words.stream().filter(w -> !w.isEmpty()).map(w -> w.toUpperCase(Locale.ROOT)).toList();
+        List<String> upper = new ArrayList<>(words.size());
+        for (String w : words) {
+            if (!w.isEmpty()) {
+                upper.add(w.toUpperCase(Locale.ROOT));
+            }
+        }
+        return List.copyOf(upper);
     }
 
     private static List<String> union(List<String> a, List<String> b) {

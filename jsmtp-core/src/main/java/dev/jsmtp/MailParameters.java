@@ -63,9 +63,15 @@ public record MailParameters(Optional<DsnReturn> dsnReturn, Optional<String> env
 
     /** True when any DSN parameter is set, so the server must offer DSN. */
     public boolean usesDsn() {
-        return dsnReturn.isPresent() || envelopeId.isPresent() || !dsnNotify.isEmpty()
-                || perRecipient.values().stream()
-                        .anyMatch(r -> !r.dsnNotify().isEmpty() || r.originalRecipient().isPresent());
+        if (dsnReturn.isPresent() || envelopeId.isPresent() || !dsnNotify.isEmpty()) {
+            return true;
+        }
+        for (RecipientParameters r : perRecipient.values()) {
+            if (!r.dsnNotify().isEmpty() || r.originalRecipient().isPresent()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void checkEnvelopeId(String id) {

@@ -1,5 +1,6 @@
 package dev.jsmtp;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -15,15 +16,30 @@ public record SendResult(Reply finalReply, List<RecipientResult> recipients) {
     }
 
     public List<RecipientResult> accepted() {
-        return recipients.stream().filter(RecipientResult::accepted).toList();
+        return select(true);
     }
 
     public List<RecipientResult> refused() {
-        return recipients.stream().filter(r -> !r.accepted()).toList();
+        return select(false);
     }
 
     /** True when every recipient was accepted. */
     public boolean allAccepted() {
-        return recipients.stream().allMatch(RecipientResult::accepted);
+        for (RecipientResult r : recipients) {
+            if (!r.accepted()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private List<RecipientResult> select(boolean accepted) {
+        List<RecipientResult> selected = new ArrayList<>(recipients.size());
+        for (RecipientResult r : recipients) {
+            if (r.accepted() == accepted) {
+                selected.add(r);
+            }
+        }
+        return List.copyOf(selected);
     }
 }

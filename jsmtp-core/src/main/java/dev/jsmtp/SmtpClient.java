@@ -37,12 +37,17 @@ import java.util.function.Consumer;
 public final class SmtpClient implements AutoCloseable {
 
     private final SessionConfig config;
-    private final PooledTransport transport;
+    private final PooledTransport.Settings settings;
+    private final Ticker ticker;
+    // Made at the first pooled send: a client used only through connect() (the command line sends one message
+    // that way) then starts no sender threads and no idle reaper.
+    private volatile PooledTransport transport;
+    private boolean closed;
 
     private SmtpClient(SessionConfig config, PooledTransport.Settings settings, Ticker ticker) {
         this.config = config;
-        this.transport = new PooledTransport(config, settings, ticker,
-                () -> ThreadLocalRandom.current().nextDouble());
+        this.settings = settings;
+        this.ticker = ticker;
     }
 
     /** A builder for a client of the server at {@code host}. */
@@ -62,7 +67,7 @@ public final class SmtpClient implements AutoCloseable {
      * connection and throws {@link java.io.InterruptedIOException}.
      */
     public SendResult send(Envelope envelope, MessageContent content) throws IOException {
-        return transport.send(new OutgoingMessage(envelope, content));
+        return transport().send(new OutgoingMessage(envelope, content));
     }
 
     /** Sends a composed message; the envelope comes from its From/Sender and To, Cc and Bcc. */
@@ -75,7 +80,7 @@ public final class SmtpClient implements AutoCloseable {
      * connection the message travels on; {@link SendFuture#outcome()} gives the ending as a {@link SendOutcome}.
      */
     public SendFuture sendAsync(Envelope envelope, MessageContent content) {
-        return transport.sendAsync(new OutgoingMessage(envelope, content));
+        return transport().sendAsync(new OutgoingMessage(envelope, content));
     }
 
     /**
@@ -85,7 +90,7 @@ public final class SmtpClient implements AutoCloseable {
      */
     public BulkResult sendAll(Iterator<? extends OutgoingMessage> messages, Consumer<? super SendOutcome> outcomes)
             throws InterruptedException {
-        return transport.sendAll(messages, outcomes);
+        return transport().sendAll(messages, outcomes);
     }
 
     /** Opens a session of its own (not pooled) and runs its opening up to {@code stage}, for step-by-step use. */
@@ -103,18 +108,42 @@ public final class SmtpClient implements AutoCloseable {
 
     /** The pool and sender machinery, for the CLI's statistics and for tests. */
     PooledTransport transport() {
-        return transport;
+        PooledTransport t = transport;
+        if (t != null) {
+            return t;
+        }
+        synchronized (this) {
+            if (transport == null) {
+                t = new PooledTransport(config, settings, ticker, () -> ThreadLocalRandom.current().nextDouble());
+                if (closed) {
+                    t.close(); // so that a send after close() fails as it always has
+                }
+                transport = t;
+            }
+            return transport;
+        }
     }
 
     /** Sends QUIT on every idle pooled connection, waiting at most the QUIT timeout, and fails queued sends. */
     @Override
     public void close() {
-        transport.close();
+        PooledTransport t = markClosed();
+        if (t != null) {
+            t.close();
+        }
     }
 
     /** As {@link #close()}, waiting at most {@code deadline} for the servers' replies to QUIT. */
     public void close(Duration deadline) {
-        transport.close(deadline);
+        PooledTransport t = markClosed();
+        if (t != null) {
+            t.close(deadline);
+        }
+    }
+
+    private synchronized PooledTransport markClosed() {
+        closed = true;
+        return transport;
     }
 
     /** Configures an {@link SmtpClient}. */

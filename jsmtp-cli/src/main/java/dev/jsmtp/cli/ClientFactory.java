@@ -1,7 +1,11 @@
 package dev.jsmtp.cli;
 
 import dev.jsmtp.Credentials;
+import dev.jsmtp.Envelope;
+import dev.jsmtp.MessageContent;
+import dev.jsmtp.SendResult;
 import dev.jsmtp.SmtpClient;
+import dev.jsmtp.SmtpConnection;
 import dev.jsmtp.TranscriptListener;
 
 import java.io.IOException;
@@ -61,5 +65,20 @@ final class ClientFactory {
         credentials.ifPresent(b::credentials);
         b.transcript(transcript);
         return b;
+    }
+
+    /**
+     * Sends the one message of a command that exits afterwards: on a session of its own, on this thread, without
+     * the pool's sender threads and idle reaper, which would cost start-up time and buy nothing here. OAuth2 goes
+     * through the pool, whose transport asks the token provider for a fresh token when the server refuses one.
+     */
+    static SendResult sendOne(SmtpClient client, Optional<Credentials> credentials, Envelope envelope,
+                              MessageContent content) throws IOException {
+        if (credentials.isPresent() && credentials.get() instanceof Credentials.OAuth2) {
+            return client.send(envelope, content);
+        }
+        try (SmtpConnection c = client.connect(SmtpConnection.Stage.AUTH)) {
+            return c.send(envelope, content);
+        }
     }
 }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** The CLI's only door to the core's message package (RFC 5322, MIME): composes drafts and reads existing messages. */
 final class Messages {
@@ -57,7 +58,10 @@ final class Messages {
         }
     }
 
-    /** {@code time.nanos.pid@domain}, unique per process and message, or empty when the domain is not ASCII. */
+    /**
+     * {@code time.nanos.random@domain}, unique per process and message, or empty when the domain is not ASCII. (Not
+     * the process id: asking for it starts the JDK's process-reaper machinery, start-up time a send need not pay.)
+     */
     static Optional<String> messageId(String from) {
         try {
             String domain = Mailbox.parse(from).path().domain();
@@ -70,7 +74,7 @@ final class Messages {
             }
             return Optional.of(Long.toString(System.currentTimeMillis(), 36) + "."
                     + Long.toString(System.nanoTime() & Long.MAX_VALUE, 36) + "."
-                    + Long.toString(ProcessHandle.current().pid(), 36) + ".jsmtp@" + domain);
+                    + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36) + ".jsmtp@" + domain);
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

@@ -36,7 +36,10 @@ final class Report {
     }
 
     int sent(SendResult result) {
-        List<String> accepted = result.accepted().stream().map(r -> r.forwardPath().toString()).toList();
+        List<String> accepted = new ArrayList<>();
+        for (RecipientResult r : result.accepted()) {
+            accepted.add(r.forwardPath().toString());
+        }
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("sent", true);

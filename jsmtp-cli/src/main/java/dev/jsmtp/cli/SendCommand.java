@@ -151,7 +151,8 @@ public final class SendCommand implements Callable<Integer> {
             if (stop.isPresent()) {
                 return quitAfter(client, stop.get(), prepared, report);
             }
-            return report.sent(client.send(prepared.envelope(), ProgressContent.wrap(prepared.content(), cli)));
+            return report.sent(ClientFactory.sendOne(client, credentials, prepared.envelope(),
+                    ProgressContent.wrap(prepared.content(), cli)));
         } catch (SmtpException e) {
             return report.failed(e);
         }

@@ -100,7 +100,7 @@ public final class SendmailCommand {
             builder.allowCleartextAuthenticationDangerously();
         }
         try (SmtpClient client = builder.allOrNothing(true).build()) {
-            client.send(prepared.envelope(), prepared.content());
+            ClientFactory.sendOne(client, credentials, prepared.envelope(), prepared.content());
             return ExitCode.OK;
         } catch (SmtpException e) {
             return report.failed(e);

@@ -15,7 +15,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * An immutable RFC 5322 message with MIME parts (RFC 2045-2049): addresses, subject, text and HTML bodies,
@@ -85,7 +84,12 @@ public final class MailMessage {
 
     /** The envelope: the reverse-path is Sender if set, else From; forward-paths are To, Cc and Bcc. */
     public Envelope envelope() {
-        List<Path> forward = Stream.of(to, cc, bcc).flatMap(List::stream).map(Mailbox::path).toList();
+        List<Path> forward = new ArrayList<>(to.size() + cc.size() + bcc.size());
+        for (List<Mailbox> list : List.of(to, cc, bcc)) {
+            for (Mailbox m : list) {
+                forward.add(m.path());
+            }
+        }
         return new Envelope(Optional.of(sender.orElse(from).path()), forward, MailParameters.NONE);
     }
 
@@ -110,8 +114,17 @@ public final class MailMessage {
 
     /** True when an address has a non-ASCII local part, so the message can only travel with SMTPUTF8. */
     public boolean requiresSmtpUtf8() {
-        return Stream.of(List.of(from), sender.stream().toList(), replyTo, to, cc, bcc).flatMap(List::stream)
-                .anyMatch(Mailbox::requiresSmtpUtf8);
+        if (from.requiresSmtpUtf8() || sender.isPresent() && sender.get().requiresSmtpUtf8()) {
+            return true;
+        }
+        for (List<Mailbox> list : List.of(replyTo, to, cc, bcc)) {
+            for (Mailbox m : list) {
+                if (m.requiresSmtpUtf8()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     public Mailbox from() {

@@ -2,11 +2,9 @@ package dev.jsmtp.message;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Lays a {@link MailMessage} out as RFC 5322 header fields over a MIME tree (RFC 2045, RFC 2046): text and HTML
@@ -15,8 +13,6 @@ import java.util.Locale;
  */
 final class MimeWriter {
 
-    /** RFC 5322 §3.3 date-time, in English whatever the default locale. */
-    static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
     /** The random part of this message's boundaries, drawn when the first multipart is written. */
     private String boundaryStem() {
         if (boundaryStem == null) {
@@ -57,7 +53,7 @@ final class MimeWriter {
     private String messageHeaders() {
         MailMessage m = message;
         StringBuilder h = new StringBuilder();
-        h.append("Date: ").append(DATE.format(m.date)).append("\r\n");
+        h.append("Date: ").append(Rfc5322Date.format(m.date)).append("\r\n");
         h.append(encoder.addresses("From", List.of(m.from)));
         m.sender.ifPresent(s -> h.append(encoder.addresses("Sender", List.of(s))));
         if (!m.replyTo.isEmpty()) {
