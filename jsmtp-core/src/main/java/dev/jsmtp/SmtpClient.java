@@ -1,5 +1,6 @@
 package dev.jsmtp;
 
+import dev.jsmtp.auth.SaslMechanisms;
 import dev.jsmtp.message.MailMessage;
 import dev.jsmtp.session.Session;
 import dev.jsmtp.session.SessionConfig;
@@ -238,6 +239,11 @@ public final class SmtpClient implements AutoCloseable {
             // RFC 4422 §3.1: upper-case letters, digits, hyphen and underscore, at most 20 characters.
             if (mechanism != null && !mechanism.matches("[A-Za-z0-9_-]{1,20}")) {
                 throw new IllegalArgumentException("invalid SASL mechanism name: " + Escaping.escape(mechanism));
+            }
+            // Refused here, before any connection, rather than after EHLO.
+            if (mechanism != null && SaslMechanisms.SUPPORTED.stream().noneMatch(mechanism::equalsIgnoreCase)) {
+                throw new IllegalArgumentException("unsupported SASL mechanism " + mechanism + "; jsmtp speaks "
+                        + String.join(", ", SaslMechanisms.SUPPORTED));
             }
             this.authMechanism = mechanism;
             return this;

@@ -61,6 +61,11 @@ public final class ExitCode {
     /** The exit status for a failure of the SMTP conversation. */
     public static int of(SmtpException e) {
         if (e instanceof SmtpRejectedException rejected) {
+            // A reply that is neither success nor refusal (354 to RCPT) breaks the protocol (RFC 5321 §4.3.2).
+            if (unexpected(rejected.reply())
+                    || rejected.refusedRecipients().stream().anyMatch(r -> unexpected(r.reply()))) {
+                return PROTOCOL;
+            }
             if (!rejected.refusedRecipients().isEmpty()) {
                 return rejected.isTransient() ? TEMPORARY_FAILURE : NO_USER;
             }
@@ -72,8 +77,8 @@ public final class ExitCode {
         if (e instanceof SmtpAuthenticationException auth) {
             return auth.isTransient() ? TEMPORARY_FAILURE : NO_PERMISSION;
         }
-        if (e instanceof SmtpSecurityException) {
-            return NO_PERMISSION;
+        if (e instanceof SmtpSecurityException security) {
+            return security.isTransient() ? TEMPORARY_FAILURE : NO_PERMISSION;
         }
         if (e instanceof SmtpProtocolException) {
             return PROTOCOL;
@@ -88,5 +93,9 @@ public final class ExitCode {
             return connection.isHostNotFound() ? NO_HOST : TEMPORARY_FAILURE;
         }
         return e.isTransient() ? TEMPORARY_FAILURE : UNAVAILABLE;
+    }
+
+    private static boolean unexpected(dev.jsmtp.Reply reply) {
+        return !reply.isPositive() && !reply.isTransientNegative() && !reply.isPermanentNegative();
     }
 }

@@ -96,7 +96,7 @@ public final class ProbeCommand implements Callable<Integer> {
             verifyFailure = Optional.of(e.getMessage());
             // Connect again without verification, only to show what the server presents.
             SmtpClient.Builder b = ClientFactory.builder(connection, endpoint, account, cli, Optional.empty(),
-                    transcript).trustAllCertificatesDangerously();
+                    transcript, false);
             try {
                 c = b.build().connect(SmtpConnection.Stage.TLS);
             } catch (SmtpSecurityException again) {

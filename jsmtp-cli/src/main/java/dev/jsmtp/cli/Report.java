@@ -23,6 +23,8 @@ final class Report {
     private final boolean json;
     private final String server;
     private final dev.jsmtp.TlsMode tlsMode;
+    private boolean sendmailMode;
+    private boolean partialHint = true;
 
     Report(Cli cli, boolean json, String server) {
         this(cli, json, server, null);
@@ -61,6 +63,11 @@ final class Report {
 
     /** A --quit-after run that reached its stage. */
     int stopped(String stage, Reply last) {
+        return stopped(stage, last, List.of());
+    }
+
+    /** As {@link #stopped(String, Reply)}, after RCPT with --allow-partial: the refused recipients are listed. */
+    int stopped(String stage, Reply last, List<RecipientResult> refused) {
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("sent", false);
@@ -68,9 +75,13 @@ final class Report {
             o.put("server", server);
             o.put("quitAfter", stage);
             o.put("reply", last == null ? null : reply(last));
+            o.put("refused", recipients(refused));
             cli.out().println(Json.write(o));
         } else {
             cli.out().println("quit after " + stage + (last == null ? "" : ": " + Escaping.escape(last.toString())));
+            for (RecipientResult r : refused) {
+                cli.err().println("jsmtp: refused " + line(r));
+            }
         }
         return ExitCode.OK;
     }
@@ -80,7 +91,8 @@ final class Report {
         List<RecipientResult> refused = e instanceof SmtpRejectedException r ? r.refusedRecipients() : List.of();
         if (json) {
             Map<String, Object> o = failure(code, e.getMessage());
-            o.put("transient", e.isTransient());
+            // As the exit status says: 75 means a later try can help (ambiguous says whether it may duplicate).
+            o.put("transient", code == ExitCode.TEMPORARY_FAILURE);
             o.put("ambiguous", e.isAmbiguous());
             if (e instanceof SmtpRejectedException r) {
                 o.put("command", r.command());
@@ -92,22 +104,40 @@ final class Report {
             for (RecipientResult r : refused) {
                 cli.err().println("jsmtp: refused " + line(r));
             }
-            cli.err().println("jsmtp: nothing was sent (use --allow-partial to deliver to the accepted recipients)");
+            cli.err().println("jsmtp: nothing was sent" + (partialHint
+                    ? " (use --allow-partial to deliver to the accepted recipients)" : ""));
         } else {
             cli.err().println("jsmtp: " + TranscriptPrinter.controlsEscaped(String.valueOf(e.getMessage())));
-            hint(e, tlsMode).ifPresent(h -> cli.err().println("jsmtp: hint: " + h));
+            hint(e, tlsMode, sendmailMode).ifPresent(h -> cli.err().println("jsmtp: hint: " + h));
         }
         return code;
     }
 
     /** A likely cause the error message cannot know, such as a plain-text greeting awaited on a TLS port. */
     static java.util.Optional<String> hint(SmtpException e, dev.jsmtp.TlsMode mode) {
+        return hint(e, mode, false);
+    }
+
+    private static java.util.Optional<String> hint(SmtpException e, dev.jsmtp.TlsMode mode, boolean sendmailMode) {
         if (e instanceof dev.jsmtp.SmtpTimeoutException t && t.waitingFor().contains("greeting")
-                && mode != null && mode != dev.jsmtp.TlsMode.IMPLICIT) {
+                && !t.waitingFor().contains("partial reply") && mode != null && mode != dev.jsmtp.TlsMode.IMPLICIT) {
             return java.util.Optional.of("a server that says nothing may expect TLS from the first byte "
-                    + "(port 465): try --tls implicit");
+                    + "(port 465): try " + (sendmailMode ? "'tls implicit' in the account" : "--tls implicit"));
         }
         return java.util.Optional.empty();
+    }
+
+    /** For sendmail mode, whose hints name accounts-file settings rather than options it does not have. */
+    Report sendmailMode() {
+        sendmailMode = true;
+        partialHint = false;
+        return this;
+    }
+
+    /** After --allow-partial: a refusal of every recipient needs no advice to use it. */
+    Report partialAllowed() {
+        partialHint = false;
+        return this;
     }
 
     int failed(CliException e) {

@@ -7,6 +7,7 @@ import dev.jsmtp.Envelope;
 import dev.jsmtp.MailParameters;
 import dev.jsmtp.MessageContent;
 import dev.jsmtp.Path;
+import dev.jsmtp.RecipientResult;
 import dev.jsmtp.Reply;
 import dev.jsmtp.SmtpClient;
 import dev.jsmtp.SmtpConnection;
@@ -142,11 +143,14 @@ public final class SendCommand implements Callable<Integer> {
         Prepared prepared = needsMessage ? prepare(account) : null;
         TranscriptListener transcript = connection.transcript ? new TranscriptPrinter(cli.err()) : TranscriptListener.NONE;
         SmtpClient.Builder builder = ClientFactory.builder(connection, endpoint, account, cli, credentials, transcript);
-        auth.mechanism(account).ifPresent(builder::authMechanism);
+        ClientFactory.forceMechanism(builder, auth.mechanism(account));
         if (auth.allowCleartext(account)) {
             builder.allowCleartextAuthenticationDangerously();
         }
         builder.allOrNothing(!allowPartial);
+        if (allowPartial) {
+            report.partialAllowed();
+        }
         try (SmtpClient client = builder.build()) {
             if (stop.isPresent()) {
                 return quitAfter(client, stop.get(), prepared, report);
@@ -167,13 +171,23 @@ public final class SendCommand implements Callable<Integer> {
                     throw new dev.jsmtp.SmtpRejectedException("MAIL FROM", last, client.config().host());
                 }
                 if (stop == Stage.RCPT) {
+                    // Every recipient is tried, as swaks does: testing a server means learning about each.
+                    List<RecipientResult> refused = new ArrayList<>();
+                    int accepted = 0;
                     for (Path p : prepared.envelope().forwardPaths()) {
-                        last = c.rcpt(p, prepared.envelope());
-                        if (!last.isPositive()) {
-                            throw new dev.jsmtp.SmtpRejectedException("RCPT TO:<" + p + ">", last,
-                                    client.config().host());
+                        Reply reply = c.rcpt(p, prepared.envelope());
+                        if (reply.isPositive()) {
+                            accepted++;
+                            last = reply;
+                        } else {
+                            refused.add(new RecipientResult(p, reply));
                         }
                     }
+                    if (!refused.isEmpty() && (!allowPartial || accepted == 0)) {
+                        throw new dev.jsmtp.SmtpRejectedException("RCPT TO", refused.get(refused.size() - 1).reply(),
+                                client.config().host(), refused);
+                    }
+                    return report.stopped("rcpt", last, refused);
                 }
             }
             return report.stopped(stop.name().toLowerCase(Locale.ROOT), last);

@@ -230,4 +230,89 @@ class SendTest {
             assertThat(server.messages.get(0)).contains("piped body text");
         }
     }
+
+    @Test
+    void anUnknownAuthMechanismIsAUsageErrorBeforeAnyConnection() throws IOException {
+        try (FakeSmtpServer server = new FakeSmtpServer(line -> null)) {
+            TestCli t = new TestCli(dir);
+            t.env.put("PW", "secret");
+            t.exit = t.run("send", "--server", server.address(), "--tls", "none", "--allow-cleartext-auth", "--user",
+                    "alice", "--password-env", "PW", "--auth", "BOGUS", "--from", "a@example.org", "--to",
+                    "b@example.org", "--body", "x");
+            assertThat(t.exit).isEqualTo(64);
+            assertThat(t.err()).contains("--auth: unsupported SASL mechanism BOGUS").doesNotContain("internal error");
+            assertThat(server.received).isEmpty();
+        }
+    }
+
+    @Test
+    void aTimeoutBeyondADayIsAUsageError() throws IOException {
+        try (FakeSmtpServer server = new FakeSmtpServer(line -> null)) {
+            TestCli t = send(server, "--to", "b@example.org", "--timeout", "2147484");
+            assertThat(t.exit).isEqualTo(64);
+            assertThat(t.err()).contains("--timeout must be 1 to 86400 seconds");
+            assertThat(server.received).isEmpty();
+        }
+    }
+
+    @Test
+    void quitAfterRcptTriesEveryRecipientAndListsEachRefusal() throws IOException {
+        try (FakeSmtpServer server = new FakeSmtpServer(line -> line.contains("<bad") ? "550 5.1.1 unknown" : null)) {
+            TestCli t = send(server, "--to", "bad1@example.org,ok@example.org,bad2@example.org", "--quit-after",
+                    "rcpt");
+            assertThat(t.exit).isEqualTo(67);
+            assertThat(t.err()).contains("refused <bad1@example.org>: 550 5.1.1 unknown")
+                    .contains("refused <bad2@example.org>: 550 5.1.1 unknown");
+            assertThat(server.verbs()).containsSubsequence("RCPT", "RCPT", "RCPT", "QUIT").doesNotContain("DATA");
+
+            t = send(server, "--to", "bad1@example.org,ok@example.org", "--quit-after", "rcpt", "--allow-partial",
+                    "--json");
+            assertThat(t.exit).isZero();
+            assertThat(t.out()).contains("\"quitAfter\":\"rcpt\"").contains("bad1@example.org");
+        }
+    }
+
+    @Test
+    void anIntermediateReplyToRcptIsAProtocolError() throws IOException {
+        try (FakeSmtpServer server = new FakeSmtpServer(line -> line.startsWith("RCPT") ? "354 go ahead" : null)) {
+            TestCli t = send(server, "--to", "b@example.org");
+            assertThat(t.exit).isEqualTo(76);
+            assertThat(server.messages).isEmpty();
+        }
+    }
+
+    @Test
+    void starttlsRefusedWith454IsTemporaryWhenRequiredAndPlainTextWhenOpportunistic() throws IOException {
+        java.util.function.Function<String, String> replies = line -> line.toUpperCase().startsWith("EHLO")
+                ? FakeSmtpServer.EHLO_PLAIN.replace("250-8BITMIME", "250-8BITMIME\r\n250-STARTTLS")
+                : line.equalsIgnoreCase("STARTTLS") ? "454 4.7.0 TLS not available due to temporary reason" : null;
+        try (FakeSmtpServer server = new FakeSmtpServer(replies)) {
+            TestCli t = new TestCli(dir);
+            t.exit = t.run("send", "--server", server.address(), "--tls", "starttls", "--from", "a@example.org",
+                    "--to", "b@example.org", "--body", "x", "--timeout", "2");
+            assertThat(t.exit).as(t.err()).isEqualTo(75);
+            assertThat(t.err()).contains("STARTTLS refused: 454");
+            assertThat(server.messages).isEmpty();
+
+            t = new TestCli(dir);
+            t.exit = t.run("send", "--server", server.address(), "--tls", "starttls-opportunistic", "--from",
+                    "a@example.org", "--to", "b@example.org", "--body", "x", "--timeout", "2", "-v");
+            assertThat(t.exit).as(t.err()).isZero();
+            assertThat(t.err()).contains("STARTTLS refused (454); continuing without TLS (opportunistic)");
+            assertThat(server.messages).hasSize(1);
+        }
+    }
+
+    @Test
+    void probeShowsWhyACertificateDidNotVerifyAgainstTheGivenCa() throws Exception {
+        try (DemoServer demo = DemoServer.start()) {
+            ThrowawayCertificate other = ThrowawayCertificate.make(Files.createDirectories(dir.resolve("other")));
+            TestCli t = new TestCli(dir);
+            t.exit = t.run("probe", "--server", "127.0.0.1:" + demo.port(), "--tls", "implicit", "--cafile",
+                    other.pemFile().toString(), "--timeout", "10");
+            assertThat(t.exit).as(t.err()).isEqualTo(77);
+            assertThat(t.out()).contains("TLS:").contains("Verified:      NO - ");
+            assertThat(t.err()).doesNotContain("internal error");
+        }
+    }
 }

@@ -102,4 +102,79 @@ class SendmailTest {
                     && l.contains("NOTIFY=FAILURE,DELAY"));
         }
     }
+
+    @Test
+    void cronieBareUserNamesAreQualifiedWithTheAccountsDomain() throws IOException {
+        // cronie runs: sendmail -FCronDaemon -i -odi -oem -oi -t -f root, with "To: root" in the message.
+        try (FakeSmtpServer server = new FakeSmtpServer(line -> null)) {
+            TestCli t = sendmail(server, "To: root\nSubject: Cron <root@host> run-parts\n\nok\n", "-FCronDaemon",
+                    "-i", "-odi", "-oem", "-oi", "-t", "-f", "root");
+            assertThat(t.exit).as(t.err()).isZero();
+            assertThat(server.received).contains("MAIL FROM:<root@example.org>", "RCPT TO:<root@example.org>");
+            // The header is delivered as written, as msmtp does; only the envelope is completed.
+            assertThat(server.messages.get(0)).contains("\r\nTo: root\r\n");
+        }
+    }
+
+    @Test
+    void debianCronBareRecipientArgumentIsQualified() throws IOException {
+        // Debian's cron runs: sendmail -FCronDaemon -i -B8BITMIME -oem root
+        try (FakeSmtpServer server = new FakeSmtpServer(line -> null)) {
+            TestCli t = sendmail(server, "Subject: Cron <root@host> test\n\nok\n", "-FCronDaemon", "-i",
+                    "-B8BITMIME", "-oem", "root", "Ops Team <ops>");
+            assertThat(t.exit).as(t.err()).isEqualTo(65);
+            assertThat(t.err()).contains("not an address: Ops Team <ops>");
+            t = sendmail(server, "Subject: Cron <root@host> test\n\nok\n", "-FCronDaemon", "-i", "-B8BITMIME",
+                    "-oem", "root");
+            assertThat(t.exit).as(t.err()).isZero();
+            assertThat(server.received).contains("MAIL FROM:<cron@example.org>", "RCPT TO:<root@example.org>");
+        }
+    }
+
+    @Test
+    void headerRecipientsWithDisplayNamesAndBareNamesMix() throws IOException {
+        try (FakeSmtpServer server = new FakeSmtpServer(line -> null)) {
+            TestCli t = sendmail(server, "To: Root <root>, \"Ops, Night\" <ops@example.net>, admin\n\nok\n", "-t",
+                    "-i");
+            assertThat(t.exit).as(t.err()).isZero();
+            assertThat(server.received).contains("RCPT TO:<root@example.org>", "RCPT TO:<ops@example.net>",
+                    "RCPT TO:<admin@example.org>");
+        }
+    }
+
+    @Test
+    void aMessageWithoutDateOrMessageIdGetsThem() throws IOException {
+        try (FakeSmtpServer server = new FakeSmtpServer(line -> null)) {
+            TestCli t = sendmail(server, MESSAGE, "-t", "-i");
+            assertThat(t.exit).as(t.err()).isZero();
+            assertThat(server.messages.get(0)).containsPattern("(?m)^Date: \\w{3}, \\d{1,2} \\w{3} \\d{4} "
+                    + "\\d{2}:\\d{2}:\\d{2} [+-]\\d{4}\r\n").containsPattern("(?m)^Message-ID: <[^>]+@example.org>\r\n");
+            String dated = "Date: Fri, 21 Nov 1997 09:55:06 -0600\nMessage-ID: <1234@local.machine.example>\n"
+                    + MESSAGE;
+            t = sendmail(server, dated, "-t", "-i");
+            assertThat(t.exit).as(t.err()).isZero();
+            assertThat(server.messages.get(1)).startsWith(
+                    "Date: Fri, 21 Nov 1997 09:55:06 -0600\r\nMessage-ID: <1234@local.machine.example>\r\n")
+                    .containsOnlyOnce("Date:").containsOnlyOnce("Message-ID:");
+        }
+    }
+
+    @Test
+    void helpDescribesTheModeWithExamplesAndExitsZero() throws IOException {
+        TestCli t = new TestCli(dir);
+        t.exit = t.run("sendmail", "--help");
+        assertThat(t.exit).isZero();
+        assertThat(t.out()).startsWith("usage: sendmail").contains("Examples:").contains("jsmtp sendmail -t -i")
+                .contains("75 temporary failure");
+    }
+
+    @Test
+    void refusalsDoNotAdviseAnOptionSendmailModeLacks() throws IOException {
+        try (FakeSmtpServer server = new FakeSmtpServer(
+                line -> line.contains("<ops@example.org>") ? "550 5.1.1 no such user" : null)) {
+            TestCli t = sendmail(server, MESSAGE, "-t", "-i");
+            assertThat(t.exit).isEqualTo(67);
+            assertThat(t.err()).contains("nothing was sent").doesNotContain("--allow-partial");
+        }
+    }
 }

@@ -45,7 +45,7 @@ public final class RawMessage implements AutoCloseable {
     /** What the first reading learnt; shared by a message and its {@link #withoutBcc()} view. */
     private record Scan(Set<Integer> repairs, long size, long bccOctets, BodyType bodyType, boolean utf8Header,
                         boolean utf8OutsideBcc, List<Mailbox> recipients, String recipientError,
-                        Optional<Mailbox> from) {
+                        Optional<Mailbox> from, List<String> recipientFields) {
     }
 
     private RawMessage(Source source, Scan scan, boolean stripBcc) {
@@ -112,6 +112,7 @@ public final class RawMessage implements AutoCloseable {
             }
         }
         List<Mailbox> recipients = new ArrayList<>();
+        List<String> recipientFields = new ArrayList<>();
         String recipientError = null;
         Optional<Mailbox> from = Optional.empty();
         boolean utf8 = false;
@@ -123,6 +124,7 @@ public final class RawMessage implements AutoCloseable {
             utf8OutsideBcc |= nonAscii && !name.equals("bcc");
             try {
                 if (name.equals("to") || name.equals("cc") || name.equals("bcc")) {
+                    recipientFields.add(field[1]);
                     recipients.addAll(Mailbox.parseList(field[1]));
                 } else if (name.equals("from") && from.isEmpty()) {
                     List<Mailbox> authors = Mailbox.parseList(field[1]);
@@ -137,7 +139,7 @@ public final class RawMessage implements AutoCloseable {
         BodyType type = octets.nul ? BodyType.BINARY_MIME : octets.eightBit ? BodyType.EIGHT_BIT_MIME
                 : BodyType.SEVEN_BIT;
         return new Scan(repairs, octets.count, first.bccOctets(), type, utf8, utf8OutsideBcc,
-                List.copyOf(recipients), recipientError, from);
+                List.copyOf(recipients), recipientError, from, List.copyOf(recipientFields));
     }
 
     /**
@@ -150,6 +152,14 @@ public final class RawMessage implements AutoCloseable {
             throw new IllegalArgumentException(Escaping.escape(scan.recipientError()));
         }
         return scan.recipients();
+    }
+
+    /**
+     * The unfolded values of the To, Cc and Bcc fields, in order, for callers that read addresses more leniently
+     * than {@link #recipients()} (sendmail mode qualifies bare user names such as {@code root}).
+     */
+    public List<String> recipientFields() {
+        return scan.recipientFields();
     }
 
     /** The first mailbox of the From field; empty when there is none or it does not parse. */

@@ -6,7 +6,7 @@ import java.time.ZonedDateTime;
  * The RFC 5322 §3.3 date-time of a Date field, such as {@code Thu, 26 Nov 2026 09:56:17 +0000}: English names
  * whatever the default locale.
  */
-final class Rfc5322Date {
+public final class Rfc5322Date {
 
     // Written by hand rather than with a DateTimeFormatter pattern: the formatter pulls in the JDK's locale
     // providers and resource bundles, some 35 ms of a command-line send that otherwise takes about 150 ms.
@@ -17,7 +17,8 @@ final class Rfc5322Date {
     private Rfc5322Date() {
     }
 
-    static String format(ZonedDateTime t) {
+    /** {@code t} as a Date field's value; years before 1 AD are refused. */
+    public static String format(ZonedDateTime t) {
         StringBuilder s = new StringBuilder(31);
         s.append(DAYS[t.getDayOfWeek().ordinal()]).append(", ").append(t.getDayOfMonth()).append(' ')
                 .append(MONTHS[t.getMonthValue() - 1]).append(' ');

@@ -191,9 +191,16 @@ public final class Session implements SmtpConnection {
         io.command("STARTTLS");
         io.flush("STARTTLS", false);
         Reply reply = io.read("reply to STARTTLS", config.timeouts().startTls(), false);
+        if (config.tlsMode() == TlsMode.STARTTLS_OPPORTUNISTIC && (reply.isTransientNegative() && reply.code() != 421
+                || reply.isPermanentNegative())) {
+            // RFC 3207 §4: after a refusal the client decides whether to go on; opportunistic TLS goes on in plain
+            // text, as when STARTTLS is not offered at all.
+            transcript.connection("STARTTLS refused (" + reply.code() + "); continuing without TLS (opportunistic)");
+            return;
+        }
         if (reply.code() != 220) {
             fail();
-            throw new SmtpSecurityException("STARTTLS refused: " + reply, config.server());
+            throw new SmtpSecurityException("STARTTLS refused: " + reply, config.server(), reply);
         }
         int injected = io.unreadBytes();
         if (injected > 0) {

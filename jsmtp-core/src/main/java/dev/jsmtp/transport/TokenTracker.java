@@ -40,7 +40,11 @@ final class TokenTracker implements TokenProvider {
         delegate.invalidate(rejected);
     }
 
-    /** Invalidates the token this thread last used; false when it used none. */
+    /**
+     * Invalidates the token this thread last used; true when another attempt can use a different token, false
+     * when it used none or the provider offers the refused one again (a fixed token: trying it twice only adds a
+     * second failed login to the account's record).
+     */
     boolean invalidateLastOnThisThread() {
         AccessToken token = lastIssued.get();
         if (token == null) {
@@ -48,6 +52,10 @@ final class TokenTracker implements TokenProvider {
         }
         lastIssued.remove();
         delegate.invalidate(token);
-        return true;
+        try {
+            return !delegate.token().value().equals(token.value());
+        } catch (IOException e) {
+            return true; // the next attempt asks again and reports why no token could be had
+        }
     }
 }

@@ -139,7 +139,8 @@ class StartTlsTest {
     }
 
     @Test
-    @DisplayName("STARTTLS refused (454) in opportunistic mode → the session still ends, no mail in plain text (RFC 3207 §4.1)")
+    @DisplayName("STARTTLS refused (454) in opportunistic mode → goes on in plain text, as when it is not offered "
+            + "(RFC 3207 §4; Postfix's 'may' level, swaks -tlso)")
     void refusedInOpportunisticMode() throws Exception {
         try (AdversarialServer server = AdversarialServer.start(p -> {
             p.greet();
@@ -148,10 +149,12 @@ class StartTlsTest {
             p.reply("454 4.7.0 TLS not available");
             p.serveTransactions();
         })) {
-            SmtpException e = fails(() -> SendOnce.send(tlsClient(server, TlsMode.STARTTLS_OPPORTUNISTIC), ENVELOPE, MESSAGE));
-            assertThat(e).isInstanceOf(SmtpSecurityException.class);
+            // Opportunistic TLS protects only against passive listeners; an active attacker could as well strip
+            // STARTTLS from the EHLO reply, so a refusal is no reason to give up where that is not.
+            SendResult result = SendOnce.send(tlsClient(server, TlsMode.STARTTLS_OPPORTUNISTIC), ENVELOPE, MESSAGE);
+            assertThat(result.allAccepted()).isTrue();
             server.awaitHandlers(Duration.ofSeconds(5));
-            assertThat(server.peer().sawCommand("MAIL")).isFalse();
+            assertThat(server.peer().sawCommand("MAIL")).isTrue();
         }
     }
 

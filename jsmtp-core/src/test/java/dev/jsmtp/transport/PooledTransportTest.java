@@ -313,6 +313,21 @@ class PooledTransportTest {
     }
 
     @Test
+    void aFixedTokenTheServerRefusedIsNotTriedAgain() throws Exception {
+        try (FakeSmtpServer server = FakeSmtpServer.modern()) {
+            server.hook((c, line) -> line.startsWith("AUTH") ? "535 5.7.8 not accepted" : null);
+            PooledTransport t = new PooledTransport(config(server.port(), Credentials.oauth2("me@example.org",
+                    TokenProvider.of("the-only-token"))), new PooledTransport.Settings(1, 100, Duration.ofSeconds(30),
+                    0, RetryPolicy.DEFAULTS, 1), ticker, () -> 0.5);
+            assertThatThrownBy(() -> t.send(message(1))).isInstanceOf(SmtpAuthenticationException.class);
+            // One failed login on the account's record, not two with the same token.
+            assertThat(server.commandCount("AUTH")).isEqualTo(1);
+            assertThat(server.connections()).isEqualTo(1);
+            t.close();
+        }
+    }
+
+    @Test
     void cancellingAfterTheEndOfDataClosesTheSocketAndIsAmbiguous() throws Exception {
         try (FakeSmtpServer server = FakeSmtpServer.modern();
              PooledTransport t = transport(server, 1, 100, RetryPolicy.DEFAULTS, 0)) {
