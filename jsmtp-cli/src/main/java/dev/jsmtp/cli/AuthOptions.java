@@ -44,6 +44,12 @@ public final class AuthOptions {
 
     /** The credentials to authenticate with, or empty for no AUTH; reads the password now. */
     Optional<Credentials> credentials(Account a, Cli cli) throws CliException {
+        int sources = (passwordEnv != null ? 1 : 0) + (passwordFile != null ? 1 : 0) + (passwordCmd != null ? 1 : 0)
+                + (tokenEnv != null ? 1 : 0) + (tokenCmd != null ? 1 : 0);
+        if (sources > 1) {
+            throw CliException.usage("give one of --password-env, --password-file, --password-cmd, "
+                    + "--oauth2-token-env and --oauth2-token-cmd, not several");
+        }
         String u = user != null ? user : a.get("user").orElse(null);
         if (u == null) {
             if (OAuth2Account.isConfigured(a) && user == null) {

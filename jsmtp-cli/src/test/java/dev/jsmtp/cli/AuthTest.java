@@ -78,6 +78,18 @@ class AuthTest {
     }
 
     @Test
+    void twoPasswordSourcesAreAUsageErrorNotASilentChoice() throws IOException {
+        Path file = dir.resolve("pw2");
+        Files.writeString(file, "other\n");
+        try (FakeSmtpServer server = new FakeSmtpServer(line -> null)) {
+            TestCli t = auth(server, "PLAIN", "--password-env", "SMTP_PASSWORD", "--password-file", file.toString());
+            assertThat(t.exit).isEqualTo(64);
+            assertThat(t.err()).contains("not several");
+            assertThat(server.received).isEmpty();
+        }
+    }
+
+    @Test
     void theAccountsFilePasswordCommandIsUsed() throws IOException {
         Path config = dir.resolve("config");
         try (FakeSmtpServer server = new FakeSmtpServer(line -> null)) {
