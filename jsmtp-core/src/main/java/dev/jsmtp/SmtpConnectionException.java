@@ -22,7 +22,8 @@ public final class SmtpConnectionException extends SmtpException {
 
     /** The server's name did not resolve: retrying soon will not help. */
     public static SmtpConnectionException hostNotFound(String host, Throwable cause) {
-        return new SmtpConnectionException("host not found: " + Escaping.escape(host), host, cause, false, true);
+        // The host is named once, by the "(server)" every SmtpException message ends with.
+        return new SmtpConnectionException("host not found", host, cause, false, true);
     }
 
     /** True when the name of the server could not be resolved. */

@@ -14,7 +14,7 @@ public abstract sealed class SmtpException extends IOException
     private final String server;
 
     protected SmtpException(String message, String server, Throwable cause) {
-        super(server == null || server.isEmpty() ? message : message + " (" + server + ")", cause);
+        super(server == null || server.isEmpty() ? message : message + " (" + Escaping.escape(server) + ")", cause);
         this.server = server == null ? "" : server;
     }
 
