@@ -10,6 +10,7 @@ import dev.jsmtp.message.RawMessage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -62,6 +63,7 @@ final class Messages {
             d.text().ifPresent(b::text);
             d.html().ifPresent(b::html);
             for (java.nio.file.Path p : d.attachments()) {
+                checkReadable("--attach", p);
                 b.attach(p);
             }
             Fields fields = new Fields();
@@ -144,6 +146,23 @@ final class Messages {
                 fields.date = true;
             }
             default -> b.header(name, value);
+        }
+    }
+
+    /** A file to attach that cannot be read is an I/O error (74), whether missing, a directory or forbidden. */
+    private static void checkReadable(String option, java.nio.file.Path file) throws CliException {
+        if (Files.isRegularFile(file) && Files.isReadable(file)) {
+            return;
+        }
+        if (Files.isDirectory(file)) {
+            throw new CliException(ExitCode.IO_ERROR, option + ": cannot read " + file + ": is a directory");
+        }
+        try (var in = Files.newInputStream(file)) {
+            // Readable after all (a device, or a file that appeared): the builder decides.
+            return;
+        } catch (IOException e) {
+            throw new CliException(ExitCode.IO_ERROR, option + ": cannot read " + file + ": "
+                    + Secrets.reason(file, e));
         }
     }
 

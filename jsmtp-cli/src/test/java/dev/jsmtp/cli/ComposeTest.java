@@ -102,6 +102,19 @@ class ComposeTest {
     }
 
     @Test
+    void anAttachmentThatCannotBeReadIsAnIoErrorInPlainWords() throws IOException {
+        try (FakeSmtpServer server = new FakeSmtpServer(line -> null)) {
+            TestCli directory = send(server, "--from", "a@example.org", "--attach", dir.toString());
+            assertThat(directory.exit).isEqualTo(74);
+            assertThat(directory.err()).isEqualTo("jsmtp: --attach: cannot read " + dir + ": is a directory\n");
+            TestCli missing = send(server, "--from", "a@example.org", "--attach", dir.resolve("nope").toString());
+            assertThat(missing.exit).isEqualTo(74);
+            assertThat(missing.err()).doesNotContain("Exception");
+            assertThat(server.received).isEmpty();
+        }
+    }
+
+    @Test
     void dashLedTextIsAValue() throws IOException {
         try (FakeSmtpServer server = new FakeSmtpServer(line -> null)) {
             TestCli t = send(server, "--from", "a@example.org", "--subject=--json");
