@@ -92,6 +92,19 @@ class ComposeTest {
     }
 
     @Test
+    void aNullReversePathWithAnExistingMessage() throws IOException {
+        Path eml = java.nio.file.Files.writeString(dir.resolve("bounce.eml"),
+                "From: MAILER-DAEMON@example.org\r\nTo: b@example.org\r\nSubject: bounce\r\n\r\nsorry\r\n");
+        try (FakeSmtpServer server = new FakeSmtpServer(line -> null)) {
+            TestCli t = new TestCli(dir);
+            t.exit = t.run("send", "--server", server.address(), "--tls", "none", "--timeout", "2", "--from", "<>",
+                    "--eml", eml.toString());
+            assertThat(t.exit).as(t.err()).isZero();
+            assertThat(server.received).contains("MAIL FROM:<>", "RCPT TO:<b@example.org>");
+        }
+    }
+
+    @Test
     void controlCharactersInAddressesAreShownEscapedOnce() throws IOException {
         try (FakeSmtpServer server = new FakeSmtpServer(line -> null)) {
             TestCli t = send(server, "--from", "a@example.org", "--to", "a\u001b[31mred@example.org");
