@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +95,8 @@ public final class AccountsFile {
         Map<String, Map<String, Account.Setting>> accounts = new LinkedHashMap<>();
         Optional<String> defaultAccount = Optional.empty();
         Map<String, Account.Setting> current = null;
+        // The lines of the keys the current section set itself (not inherited), to refuse one set twice.
+        Map<String, Integer> setHere = new LinkedHashMap<>();
         boolean hasPassword = false;
         for (int i = 0; i < lines.size(); i++) {
             int number = i + 1;
@@ -103,13 +106,14 @@ public final class AccountsFile {
             }
             String[] kv = line.split("\\s+", 2);
             String key = kv[0];
-            String value = kv.length > 1 ? unquote(kv[1].strip()) : "";
             String where = file + ":" + number + ": ";
+            String value = kv.length > 1 ? unquote(kv[1].strip(), where) : "";
             if (key.equals("defaults")) {
                 if (!accounts.isEmpty()) {
                     throw CliException.config(where + "'defaults' must come before the first account");
                 }
                 current = defaults;
+                setHere.clear();
                 continue;
             }
             if (key.equals("account")) {
@@ -143,6 +147,7 @@ public final class AccountsFile {
                     current.putAll(inherited);
                 }
                 accounts.put(name, current);
+                setHere.clear();
                 continue;
             }
             if (!KEYS.contains(key) && !key.startsWith("oauth2-")) {
@@ -155,6 +160,12 @@ public final class AccountsFile {
                 throw CliException.config(where + "'" + key + "' needs a value");
             }
             check(key, value.isEmpty() ? "on" : value, where);
+            Integer earlier = setHere.putIfAbsent(key, number);
+            if (earlier != null) {
+                // msmtp lets the later line win; a silent override hides typos, so both lines are named instead.
+                throw CliException.config(where + "'" + key + "' is set twice in this section (first on line "
+                        + earlier + ")");
+            }
             hasPassword |= key.equals("password");
             current.put(key, new Account.Setting(value.isEmpty() ? "on" : value, number));
         }
@@ -163,37 +174,73 @@ public final class AccountsFile {
         if (defaultAccount.isEmpty() && built.size() == 1) {
             defaultAccount = Optional.of(built.keySet().iterator().next());
         }
-        return new AccountsFile(file, Map.copyOf(built), defaultAccount, hasPassword);
+        return new AccountsFile(file, Collections.unmodifiableMap(built), defaultAccount, hasPassword);
     }
 
     private static void check(String key, String value, String where) throws CliException {
-        try {
-            switch (key) {
-                case "port" -> ServerAddress.parsePort(value);
-                case "server" -> ServerAddress.parse(value);
-                case "tls" -> dev.jsmtp.TlsMode.fromCliName(value);
-                case "timeout" -> {
-                    if (Integer.parseInt(value) <= 0) {
-                        throw new IllegalArgumentException("timeout must be a positive number of seconds");
-                    }
-                }
-                default -> {
-                    if (BOOLEAN_KEYS.contains(key) && !Set.of("on", "off", "true", "false", "yes", "no")
-                            .contains(value)) {
-                        throw new IllegalArgumentException("expected on or off, not '" + value + "'");
-                    }
+        switch (key) {
+            case "port" -> {
+                try {
+                    ServerAddress.parsePort(value);
+                } catch (IllegalArgumentException e) {
+                    throw CliException.config(where + "port must be a number from 1 to 65535, not \"" + value + "\"");
                 }
             }
-        } catch (IllegalArgumentException e) {
-            throw CliException.config(where + key + ": " + e.getMessage());
+            case "server" -> {
+                try {
+                    ServerAddress.parse(value);
+                } catch (IllegalArgumentException e) {
+                    // ServerAddress's messages are our own words (they name the host part that is wrong).
+                    throw CliException.config(where + "server: " + e.getMessage());
+                }
+            }
+            case "tls" -> {
+                try {
+                    dev.jsmtp.TlsMode.fromCliName(value);
+                } catch (IllegalArgumentException e) {
+                    throw CliException.config(where + "tls must be implicit, starttls, starttls-opportunistic or "
+                            + "none, not \"" + value + "\"");
+                }
+            }
+            case "timeout" -> {
+                if (!isWholeNumber(value)) {
+                    throw CliException.config(where + "timeout must be a whole number of seconds, not \"" + value
+                            + "\"");
+                }
+                if (Integer.parseInt(value) <= 0) {
+                    throw CliException.config(where + "timeout must be at least 1 second, not " + value);
+                }
+            }
+            default -> {
+                if (BOOLEAN_KEYS.contains(key) && !Set.of("on", "off", "true", "false", "yes", "no").contains(value)) {
+                    throw CliException.config(where + key + ": expected on or off, not \"" + value + "\"");
+                }
+            }
         }
     }
 
-    private static String unquote(String value) {
-        if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
-            return value.substring(1, value.length() - 1);
+    /** Digits only, at most 9 of them, so that {@link Integer#parseInt} cannot fail. */
+    private static boolean isWholeNumber(String value) {
+        if (value.isEmpty() || value.length() > 9) {
+            return false;
         }
-        return value;
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A value in double quotes loses them; an opening quote without its closing one is an error. */
+    private static String unquote(String value, String where) throws CliException {
+        if (!value.startsWith("\"")) {
+            return value;
+        }
+        if (value.length() < 2 || !value.endsWith("\"")) {
+            throw CliException.config(where + "unterminated quote: " + value + " (a quoted value ends with \")");
+        }
+        return value.substring(1, value.length() - 1);
     }
 
     /** The account called {@code name}, or the default one when no name is given; {@link Account#NONE} if none. */
@@ -208,6 +255,19 @@ public final class AccountsFile {
             return a;
         }
         return defaultAccount.map(accounts::get).orElse(Account.NONE);
+    }
+
+    /**
+     * As {@link #select(Optional)}, but when no account is named, none is the default and the file has several,
+     * fails naming them (exit 78) unless {@code serverGiven}: there is then no way to tell which one was meant.
+     */
+    public Account select(Optional<String> name, boolean serverGiven) throws CliException {
+        if (name.isEmpty() && defaultAccount.isEmpty() && accounts.size() > 1 && !serverGiven) {
+            throw CliException.config(file + " has " + accounts.size() + " accounts (" + String.join(", ",
+                    accounts.keySet()) + ") and no default: give --account NAME, or add 'account default : NAME' "
+                    + "to the file");
+        }
+        return select(name);
     }
 
     public Optional<String> defaultAccount() {

@@ -62,7 +62,7 @@ public final class ConnectionOptions {
 
     /** The account chosen by --account, or the default account, or none. */
     Account account(Cli cli) throws CliException {
-        return AccountsFile.load(Optional.ofNullable(config), cli).select(Optional.ofNullable(account));
+        return AccountsFile.load(Optional.ofNullable(config), cli).select(Optional.ofNullable(account), server != null);
     }
 
     /** Resolves the endpoint from the options, falling back to the account's settings. */

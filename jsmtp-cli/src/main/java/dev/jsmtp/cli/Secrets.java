@@ -44,7 +44,7 @@ public final class Secrets {
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw CliException.config(file + ": cannot read password file: " + e.getClass().getSimpleName());
+            throw CliException.config("cannot read password file " + file + ": " + reason(file, e));
         }
         try {
             Set<PosixFilePermission> p = Files.getPosixFilePermissions(file);
@@ -157,6 +157,27 @@ public final class Secrets {
                 }
             }
         };
+    }
+
+    /**
+     * Why reading {@code file} failed, in the words of ls and cat ({@code no such file}, {@code is a directory},
+     * {@code permission denied}) rather than a Java exception's name.
+     */
+    static String reason(Path file, IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (Files.isDirectory(file)) {
+            return "is a directory";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason().toLowerCase(java.util.Locale.ROOT);
+        }
+        String message = e.getMessage();
+        return message == null || message.isEmpty() ? "read error" : message;
     }
 
     /** Reads the whole standard input (a message). */

@@ -5,10 +5,10 @@ import java.nio.file.Path;
 
 /**
  * A fast parser for the plain command lines of {@code jsmtp send} (the RFC 5321 submission that cron and scripts
- * run once per message): {@code --name value}, {@code --name=value} and the short names, each option at most once
- * unless repeatable. Building picocli's model reads every option annotation, which costs more than the rest of a
+ * run once per message): {@code --name value}, {@code --name=value} and the short names, each option with a value
+ * at most once unless repeatable, flags any number of times. Building picocli's model reads every option annotation, which costs more than the rest of a
  * start (JDK 17 cannot archive the annotation proxies); this fills {@link SendCommand}'s fields directly instead.
- * Anything else — {@code --help}, an unknown or repeated option, a missing or dash-led value, a cluster such as
+ * Anything else — {@code --help}, an unknown or repeated option, a missing value, a cluster such as
  * {@code -vt}, an {@code @file}, {@code --} — is left to picocli, so that its behaviour and messages stay exactly
  * as they were. {@code SendArgumentsTest} checks that both parsers fill the same fields for every option.
  */
@@ -47,8 +47,9 @@ final class SendArguments {
                 }
                 value = args[i++];
             }
-            // picocli would read a dash-led value as a misplaced option, and expand '@' as an argument file.
-            if (value.length() > 1 && value.charAt(0) == '-' || value.startsWith("@")) {
+            // picocli expands '@' as an argument file. (A dash-led value is a value, as for getopt: Main sets
+            // picocli's allowOptionsAsOptionParameters to match.)
+            if (value.startsWith("@")) {
                 return null;
             }
             try {
@@ -72,19 +73,19 @@ final class SendArguments {
         }
     }
 
-    /** Sets a boolean option; false when it was given already (picocli refuses that). */
+    /** Sets a boolean option; given twice it is set all the same (picocli is told to allow that too). */
     private static boolean setFlag(SendCommand s, String name) {
         switch (name) {
             case "--insecure-skip-verify":
-                return !s.connection.insecureSkipVerify && (s.connection.insecureSkipVerify = true);
+                return s.connection.insecureSkipVerify = true;
             case "-v": case "--transcript":
-                return !s.connection.transcript && (s.connection.transcript = true);
+                return s.connection.transcript = true;
             case "--allow-cleartext-auth":
-                return !s.auth.allowCleartext && (s.auth.allowCleartext = true);
+                return s.auth.allowCleartext = true;
             case "--allow-partial":
-                return !s.allowPartial && (s.allowPartial = true);
+                return s.allowPartial = true;
             case "--json":
-                return !s.json && (s.json = true);
+                return s.json = true;
             default:
                 return false;
         }

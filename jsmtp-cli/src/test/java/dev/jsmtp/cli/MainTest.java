@@ -50,6 +50,77 @@ class MainTest {
     }
 
     @Test
+    void completionIsCalledCompletionAndHasJsmtpsVersionAndExamples() {
+        TestCli help = cli();
+        assertThat(help.run("completion", "--help")).isZero();
+        assertThat(help.out()).contains("Usage: jsmtp completion [-hV]", "Examples:", "source <(jsmtp completion)")
+                .doesNotContain("generate-completion");
+        TestCli version = cli();
+        assertThat(version.run("completion", "-V")).isZero();
+        TestCli main = cli();
+        main.run("--version");
+        assertThat(version.out()).startsWith("jsmtp 0.").isEqualTo(main.out());
+    }
+
+    @Test
+    void everySubcommandsHelpHasAnExample() {
+        for (String[] sub : new String[][] {{"send"}, {"probe"}, {"demo"}, {"oauth2"}, {"oauth2", "login"},
+            {"oauth2", "token"}, {"oauth2", "logout"}, {"load"}, {"completion"}}) {
+            TestCli t = cli();
+            String[] args = java.util.Arrays.copyOf(sub, sub.length + 1);
+            args[sub.length] = "--help";
+            assertThat(t.run(args)).as(String.join(" ", sub)).isZero();
+            assertThat(t.out()).as(String.join(" ", sub)).containsPattern("Examples?:")
+                    .contains("  jsmtp " + String.join(" ", sub));
+        }
+    }
+
+    @Test
+    void theMainHelpListsEveryExitStatus() {
+        TestCli t = cli();
+        t.run("--help");
+        for (String line : ExitCode.HELP) {
+            assertThat(t.out()).contains(line);
+        }
+    }
+
+    @Test
+    void aUsageErrorPrintsTheErrorAndWhereHelpIsNotTheWholeHelp() {
+        TestCli t = cli();
+        assertThat(t.run("send", "--frm", "a@example.org")).isEqualTo(64);
+        assertThat(t.err()).startsWith("jsmtp send: Unknown options: '--frm', 'a@example.org'\n"
+                + "Possible solutions: --from\n")
+                .endsWith("Try 'jsmtp send --help' for more information.\n")
+                .doesNotContain("Usage:").doesNotContain("--quit-after");
+        assertThat(t.err().lines().count()).isLessThanOrEqualTo(4);
+        TestCli probe = cli();
+        assertThat(probe.run("probe", "--timeout", "soon")).isEqualTo(64);
+        assertThat(probe.err()).contains("'soon'").endsWith("Try 'jsmtp probe --help' for more information.\n");
+        TestCli top = cli();
+        assertThat(top.run("frobnicate")).isEqualTo(64);
+        assertThat(top.err()).endsWith("Try 'jsmtp --help' for more information.\n").doesNotContain("Usage:");
+    }
+
+    @Test
+    void repeatedFlagsAreAcceptedAndRepeatedValuesRefused() {
+        // Each of these would go on to connect; --server 127.0.0.1:1 is refused at once, so exit 75 shows that
+        // the command line itself was accepted.
+        for (String[] flags : new String[][] {{"-v", "-v"}, {"-vv"}, {"--json", "--json"}, {"-v", "--transcript"}}) {
+            TestCli t = cli();
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("send", "--server",
+                    "127.0.0.1:1", "--tls", "none", "--from", "a@example.org", "--to", "b@example.org", "--body",
+                    "x", "--timeout", "2"));
+            args.addAll(java.util.List.of(flags));
+            assertThat(t.run(args.toArray(String[]::new))).as(String.join(" ", flags)).isEqualTo(75);
+        }
+        TestCli twice = cli();
+        assertThat(twice.run("send", "--server", "127.0.0.1:1", "--to", "b@example.org", "--to", "c@example.org",
+                "--from", "a@example.org", "-vv", "--from", "z@example.org")).isEqualTo(64);
+        assertThat(twice.err()).contains("option '--from' (ADDR) should be specified only once, not as "
+                + "a@example.org and z@example.org");
+    }
+
+    @Test
     void usageErrorsExit64() {
         assertThat(cli().run("send", "--no-such-option")).isEqualTo(64);
         assertThat(cli().run("frobnicate")).isEqualTo(64);

@@ -42,6 +42,23 @@ class SecretsTest {
     }
 
     @Test
+    void unreadablePasswordFilesAreNamedInPlainWords() throws Exception {
+        TestCli t = new TestCli(dir);
+        Path missing = dir.resolve("missing");
+        assertThatThrownBy(() -> Secrets.fromFile(missing, t.cli()))
+                .hasMessage("cannot read password file " + missing + ": no such file")
+                .extracting(e -> ((CliException) e).exitCode()).isEqualTo(78);
+        assertThatThrownBy(() -> Secrets.fromFile(dir, t.cli()))
+                .hasMessage("cannot read password file " + dir + ": is a directory");
+        Path locked = Files.writeString(dir.resolve("locked"), "pw\n");
+        Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("---------"));
+        if (!Files.isReadable(locked)) { // root reads anything
+            assertThatThrownBy(() -> Secrets.fromFile(locked, t.cli()))
+                    .hasMessage("cannot read password file " + locked + ": permission denied");
+        }
+    }
+
+    @Test
     void commandOutputMustSucceedAndNeverAppearsInErrors() throws CliException {
         assertThat(Secrets.fromCommand("printf 'tok3n\\nignored\\n'", "--password-cmd"))
                 .containsExactly("tok3n".toCharArray());

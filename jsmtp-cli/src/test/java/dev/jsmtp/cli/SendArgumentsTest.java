@@ -55,11 +55,31 @@ class SendArgumentsTest {
     }
 
     @Test
+    void flagsMayBeRepeatedAndValuesMayStartWithADash() throws Exception {
+        assertSameAsPicocli("-v", "-v", "--transcript", "--json", "--json", "--allow-partial", "--allow-partial");
+        assertSameAsPicocli("--subject=--json", "--body", "-v", "--header", "--X: y", "--body-file", "-",
+                "--attach", "-");
+        SendCommand s = SendArguments.parse(new String[] {"--subject", "-v", "--body=--json", "-v", "-v"}, cli());
+        assertThat(s.subject).isEqualTo("-v");
+        assertThat(s.body).isEqualTo("--json");
+        assertThat(s.connection.transcript).isTrue();
+        assertThat(s.json).isFalse();
+    }
+
+    @Test
+    void aSingleValuedOptionGivenTwiceIsStillRefusedByBoth() {
+        String[] args = {"--subject", "a", "--subject=b"};
+        assertThat(SendArguments.parse(args, cli())).isNull();
+        assertThatThrownBy(() -> Main.parse(new CommandLine(new SendCommand(cli())), args))
+                .isInstanceOf(CommandLine.OverwrittenOptionException.class)
+                .hasMessage("option '--subject' (TEXT) should be specified only once, not as a and b");
+    }
+
+    @Test
     void anythingPicocliRefusesIsLeftToIt() {
         String[][] refused = {
             {"--frmo", "a@example.org"},
             {"--from", "a@example.org", "--from", "b@example.org"},
-            {"-v", "--transcript"},
             {"--subject"},
             {"--subject", "--to", "b@example.org"},
             {"--timeout", "soon"},
@@ -67,7 +87,7 @@ class SendArgumentsTest {
         };
         for (String[] args : refused) {
             assertThat(SendArguments.parse(args, cli())).as(String.join(" ", args)).isNull();
-            assertThatThrownBy(() -> new CommandLine(new SendCommand(cli())).parseArgs(args))
+            assertThatThrownBy(() -> Main.parse(new CommandLine(new SendCommand(cli())), args))
                     .as(String.join(" ", args)).isInstanceOf(CommandLine.ParameterException.class);
         }
     }
@@ -93,7 +113,7 @@ class SendArgumentsTest {
         SendCommand fast = SendArguments.parse(args, cli());
         assertThat(fast).as("fast parse of %s", List.of(args)).isNotNull();
         SendCommand slow = new SendCommand(cli());
-        new CommandLine(slow).parseArgs(args);
+        Main.parse(new CommandLine(slow), args);
         assertThat(fields(fast)).as(String.join(" ", args)).isEqualTo(fields(slow));
     }
 
