@@ -24,7 +24,8 @@ public final class AccountsFile {
     /** The keys an account may set; {@code oauth2-*} keys are passed on to the OAuth2 module as they are. */
     public static final Set<String> KEYS = Set.of("server", "port", "tls", "cafile", "tls-servername", "tls-cert",
             "tls-key", "insecure-skip-verify", "user", "password", "password-env", "password-file", "password-cmd",
-            "auth", "oauth2-token-env", "oauth2-token-cmd", "allow-cleartext-auth", "from", "ehlo", "timeout", "token-store-cmd");
+            "auth", "oauth2-token-env", "oauth2-token-cmd", "allow-cleartext-auth", "from", "ehlo", "timeout", "token-store-cmd",
+            "qualify-domain");
 
     private static final Set<String> BOOLEAN_KEYS = Set.of("insecure-skip-verify", "allow-cleartext-auth");
 

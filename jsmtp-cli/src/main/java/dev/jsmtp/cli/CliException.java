@@ -2,12 +2,6 @@ package dev.jsmtp.cli;
 
 import dev.jsmtp.Escaping;
 
-import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
-import java.util.Locale;
-
 /** A failure the command reports with one line and a sysexits.h status: bad usage, configuration or input. */
 public final class CliException extends Exception {
 
@@ -38,19 +32,5 @@ public final class CliException extends Exception {
 
     public static CliException data(String message) {
         return new CliException(ExitCode.DATA_ERROR, message);
-    }
-
-    /** Why reading {@code file} failed, in words rather than the JDK's exception names: "no such file", … */
-    static String whyUnreadable(IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return "no such file";
-        }
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof FileSystemException f && f.getReason() != null) {
-            return f.getReason().toLowerCase(Locale.ROOT);
-        }
-        return String.valueOf(e.getMessage());
     }
 }

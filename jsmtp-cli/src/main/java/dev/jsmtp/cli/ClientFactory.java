@@ -79,7 +79,8 @@ final class ClientFactory {
             try {
                 b.trustedCertificates(cafile.get());
             } catch (IOException e) {
-                throw CliException.config("cannot read --cafile " + cafile.get() + ": " + CliException.whyUnreadable(e));
+                throw CliException.config("cannot read --cafile " + cafile.get() + ": "
+                        + Secrets.reason(cafile.get(), e));
             } catch (IllegalArgumentException e) {
                 throw CliException.config("--cafile " + cafile.get() + ": " + e.getMessage());
             }
@@ -89,7 +90,7 @@ final class ClientFactory {
                 b.clientCertificate(cert.get(), key.get());
             } catch (IOException e) {
                 throw CliException.config("cannot read --tls-cert " + cert.get() + " or --tls-key " + key.get() + ": "
-                        + CliException.whyUnreadable(e));
+                        + Secrets.reason(cert.get(), e));
             } catch (IllegalArgumentException e) {
                 throw CliException.config("--tls-cert/--tls-key: " + e.getMessage());
             }

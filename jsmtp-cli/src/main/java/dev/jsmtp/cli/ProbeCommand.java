@@ -37,7 +37,8 @@ import java.util.concurrent.Callable;
             "  jsmtp probe --server 192.0.2.7:587 --tls-servername smtp.example.org",
             "",
             "Exit status: 0 reached and verified; 77 the certificate did not verify or STARTTLS is missing;",
-            "68 host not found; 75 connection refused or timed out; 76 protocol error; 64 usage; 78 configuration."})
+            "68 host not found; 69 service unavailable (a 5xx greeting); 75 connection refused or timed out;",
+            "76 protocol error; 64 usage; 78 configuration."})
 public final class ProbeCommand implements Callable<Integer> {
 
     private final Cli cli;

@@ -41,8 +41,9 @@ import java.util.concurrent.Callable;
             "  jsmtp send --account work --eml draft.eml              # recipients from its To/Cc/Bcc",
             "",
             "Exit status: 0 sent; 64 usage; 65 bad input data; 67 recipient refused; 68 host not found;",
-            "69 service unavailable; 75 temporary failure (retry later); 76 protocol error;",
-            "77 authentication or TLS policy failure; 78 configuration error."})
+            "69 service unavailable; 74 a local file or standard input could not be read;",
+            "75 temporary failure (retry later); 76 protocol error; 77 authentication or TLS policy failure;",
+            "78 configuration error."})
 public final class SendCommand implements Callable<Integer> {
 
     private final Cli cli;
@@ -256,18 +257,15 @@ public final class SendCommand implements Callable<Integer> {
                 throw CliException.usage("--body and --body-file exclude each other");
             }
             Optional<String> text = Optional.ofNullable(body);
-            if (bodyFile != null) {
+            if (bodyFile != null && bodyFile.toString().equals("-")) {
+                text = Optional.of(new String(Secrets.readAll(cli.in()), StandardCharsets.UTF_8));
+            } else if (bodyFile != null) {
                 text = Optional.of(new String(read(bodyFile, "--body-file"), StandardCharsets.UTF_8));
             } else if (body == null && !cli.stdinIsTerminal()) {
                 text = Optional.of(new String(Secrets.readAll(cli.in()), StandardCharsets.UTF_8));
             }
             Optional<String> html = htmlFile == null ? Optional.empty()
                     : Optional.of(new String(read(htmlFile, "--html-file"), StandardCharsets.UTF_8));
-            for (java.nio.file.Path a : attach) {
-                if (!Files.isReadable(a)) {
-                    throw new CliException(ExitCode.IO_ERROR, "--attach: cannot read " + a);
-                }
-            }
             prepared = Messages.compose(new Draft(sender.get(), toList, ccList, bccList, Optional.ofNullable(subject),
                     text, html, attach, headers()));
         }
@@ -333,7 +331,7 @@ public final class SendCommand implements Callable<Integer> {
             return Files.readAllBytes(file);
         } catch (IOException e) {
             throw new CliException(ExitCode.IO_ERROR, option + ": cannot read " + file + ": "
-                    + e.getClass().getSimpleName());
+                    + Secrets.reason(file, e));
         }
     }
 }

@@ -85,7 +85,7 @@ public final class SendmailCommand {
 
     private int send(SendmailArguments a, Report report) throws CliException, IOException {
         AccountsFile file = AccountsFile.load(a.configFile().map(Path::of), cli);
-        Account account = file.select(a.account());
+        Account account = file.select(a.account(), false);
         if (account == Account.NONE) {
             throw CliException.config("sendmail mode needs an account: "
                     + (file.accountNames().isEmpty() ? "no accounts file" : file.file() + " has no default account")

@@ -177,4 +177,20 @@ class SendmailTest {
             assertThat(t.err()).contains("nothing was sent").doesNotContain("--allow-partial");
         }
     }
+
+    @Test
+    void qualifyDomainInTheAccountCompletesBareNames() throws IOException {
+        try (FakeSmtpServer server = new FakeSmtpServer(line -> null)) {
+            Path config = dir.resolve("qualified");
+            Files.writeString(config, "account local\nserver " + server.address() + "\ntls none\n"
+                    + "from cron@example.org\nqualify-domain ops.example.net\ntimeout 5\naccount default : local\n");
+            TestCli t = new TestCli(dir);
+            t.stdin = "Subject: x\n\nok\n".getBytes(StandardCharsets.UTF_8);
+            t.stdinIsTerminal = false;
+            t.exit = t.run("sendmail", "-C", config.toString(), "-i", "-f", "root", "admin");
+            assertThat(t.exit).as(t.err()).isZero();
+            assertThat(server.received).contains("MAIL FROM:<root@ops.example.net>",
+                    "RCPT TO:<admin@ops.example.net>");
+        }
+    }
 }
