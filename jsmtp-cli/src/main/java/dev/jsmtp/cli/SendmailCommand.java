@@ -13,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -162,7 +163,8 @@ public final class SendmailCommand {
     private static byte[] withMissingFields(byte[] message, String sender) {
         StringBuilder fields = new StringBuilder();
         if (!hasHeader(message, "Date")) {
-            fields.append("Date: ").append(Rfc5322Date.format(ZonedDateTime.now())).append("\r\n");
+            // In UTC, as send writes it: the local zone costs a command start-up the time-zone database.
+            fields.append("Date: ").append(Rfc5322Date.format(ZonedDateTime.now(ZoneOffset.UTC))).append("\r\n");
         }
         if (!hasHeader(message, "Message-ID")) {
             Messages.messageId(sender).ifPresent(id -> fields.append("Message-ID: <").append(id).append(">\r\n"));
