@@ -3,6 +3,9 @@ package dev.jsmtp.message;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -10,38 +13,41 @@ import java.nio.charset.StandardCharsets;
  * hard breaks, lines are kept to 76 characters with soft breaks, and whitespace before a hard break is encoded
  * so no transport can strip it. {@link #finish()} ends the encoding without closing the underlying stream.
  *
- * <p>The encoding loop keeps its state in locals and writes into a local output array: one table look-up
- * classifies each octet, runs of literal octets are copied as they are scanned, and an escape is two look-ups in
- * a hex table. Only a whitespace or CR octet at the very end of a write carries state into the next write, since
- * what becomes of it depends on the octet after it.
+ * <p>The encoding loop keeps its state in locals and writes into a local output array, a bounded number of input
+ * octets at a time so that it needs no capacity check per octet. One table look-up gives each octet its encoding,
+ * packed into an int (one literal octet or the three of an escape, and the count), which is stored with a single
+ * four-octet write; the octet after the last is garbage that the next write overwrites. Only a space, tab or CR
+ * at the very end of a write carries state into the next, since what becomes of it depends on the octet after it.
  */
 final class QuotedPrintableOutputStream extends FilterOutputStream {
 
     private static final int MAX_CONTENT = 75; // plus the "=" of a soft break makes 76
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
-    // The two line-break classes come last, so that "is a break" is one comparison.
-    private static final byte LITERAL = 0;
-    private static final byte WHITESPACE = 1;
-    private static final byte ESCAPED = 2;
-    private static final byte CR = 3;
-    private static final byte LF = 4;
-    private static final byte[] CLASS = new byte[256];
+    /** Per octet: its encoding in the low three bytes, their count in the high byte; count 0 for SP, TAB, CR, LF. */
+    private static final int[] CODE = new int[256];
+    private static final int SOFT_BREAK = '=' | '\r' << 8 | '\n' << 16;
+    private static final int HARD_BREAK = '\r' | '\n' << 8;
 
     static {
-        java.util.Arrays.fill(CLASS, ESCAPED);
-        for (int c = 33; c <= 126; c++) {
-            CLASS[c] = c == '=' ? ESCAPED : LITERAL;
+        for (int c = 0; c < 256; c++) {
+            CODE[c] = c >= 33 && c <= 126 && c != '=' ? c | 1 << 24 : escape(c);
         }
-        CLASS[' '] = WHITESPACE;
-        CLASS['\t'] = WHITESPACE;
-        CLASS['\r'] = CR;
-        CLASS['\n'] = LF;
+        for (int c : new int[] {' ', '\t', '\r', '\n'}) {
+            CODE[c] = c;
+        }
+    }
+
+    private static int escape(int c) {
+        return '=' | HEX[c >> 4] << 8 | HEX[c & 15] << 16 | 3 << 24;
     }
 
     private static final int BUFFER = 16 * 1024;
-    /** Room for the most one step of the loop writes: a soft break and a full line of literal octets. */
-    private static final int LIMIT = BUFFER - 3 - MAX_CONTENT;
+    /** The most one input octet can become: a soft break and an escape. */
+    private static final int MAX_PER_OCTET = 6;
+    /** Room kept free for the garbage octet of a four-octet store. */
+    private static final int SLACK = 4;
 
     private final byte[] buf = new byte[BUFFER];
     private final byte[] single = new byte[1];
@@ -69,8 +75,7 @@ final class QuotedPrintableOutputStream extends FilterOutputStream {
             return;
         }
         int i = off;
-        int end = off + len;
-        if (pos > LIMIT) {
+        if (pos > BUFFER - SLACK - MAX_PER_OCTET) {
             drain();
         }
         if (lastWasCr) {
@@ -81,13 +86,17 @@ final class QuotedPrintableOutputStream extends FilterOutputStream {
         } else if (pendingWhitespace >= 0) {
             int ws = pendingWhitespace;
             pendingWhitespace = -1;
-            if (CLASS[b[i] & 0xff] >= CR) {
+            if (isBreak(b[i])) {
                 escaped(ws);
             } else {
                 literal(ws);
             }
         }
-        encode(b, i, end);
+        encode(b, i, off + len);
+    }
+
+    private static boolean isBreak(byte b) {
+        return b == '\r' || b == '\n';
     }
 
     /** The hot loop over octets that carry no state from before {@code i}. */
@@ -96,87 +105,54 @@ final class QuotedPrintableOutputStream extends FilterOutputStream {
         int pos = this.pos;
         int column = this.column;
         while (i < end) {
-            if (pos > LIMIT) {
+            int room = (BUFFER - SLACK - pos) / MAX_PER_OCTET;
+            if (room < 64) {
                 out.write(buf, 0, pos);
                 pos = 0;
+                continue;
             }
-            int c = b[i] & 0xff;
-            byte kind = CLASS[c];
-            if (kind == LITERAL) {
-                if (column == MAX_CONTENT) {
-                    buf[pos] = '=';
-                    buf[pos + 1] = '\r';
-                    buf[pos + 2] = '\n';
-                    pos += 3;
-                    column = 0;
-                }
-                // Copy the run of literal octets (and spaces with a non-break after them) that fits the line.
-                int stop = Math.min(end - 1, i + MAX_CONTENT - column);
-                buf[pos++] = (byte) c;
-                int j = i + 1;
-                while (j < stop) {
-                    byte d = b[j];
-                    byte k = CLASS[d & 0xff];
-                    if (k != LITERAL && (k != WHITESPACE || CLASS[b[j + 1] & 0xff] >= CR)) {
-                        break;
+            int stop = Math.min(end, i + room);
+            while (i < stop) {
+                int code = CODE[b[i] & 0xff];
+                int n = code >>> 24;
+                if (n == 0) {
+                    int c = code;
+                    if (c == ' ' || c == '\t') {
+                        if (i + 1 == end) {
+                            pendingWhitespace = c;
+                            i++;
+                            break;
+                        }
+                        n = isBreak(b[i + 1]) ? 3 : 1;
+                        code = n == 3 ? escape(c) : c;
+                    } else {
+                        INT.set(buf, pos, HARD_BREAK);
+                        pos += 2;
+                        column = 0;
+                        i++;
+                        if (c == '\r') {
+                            if (i == end) {
+                                lastWasCr = true;
+                            } else if (b[i] == '\n') {
+                                i++;
+                            }
+                        }
+                        continue;
                     }
-                    buf[pos++] = d;
-                    j++;
                 }
-                column += j - i;
-                i = j;
-                continue;
-            }
-            if (kind == ESCAPED) {
-                if (column > MAX_CONTENT - 3) {
-                    buf[pos] = '=';
-                    buf[pos + 1] = '\r';
-                    buf[pos + 2] = '\n';
+                if (column + n > MAX_CONTENT) {
+                    INT.set(buf, pos, SOFT_BREAK);
                     pos += 3;
                     column = 0;
                 }
-                buf[pos] = '=';
-                buf[pos + 1] = HEX[c >> 4];
-                buf[pos + 2] = HEX[c & 15];
-                pos += 3;
-                column += 3;
+                INT.set(buf, pos, code);
+                pos += n;
+                column += n;
                 i++;
-                continue;
             }
-            this.pos = pos;
-            this.column = column;
-            i = encodeBreakOrWhitespace(b, i, end, kind, c);
-            pos = this.pos;
-            column = this.column;
         }
         this.pos = pos;
         this.column = column;
-    }
-
-    /** A CR, an LF, or a space or tab, which depends on the octet after it; returns the index after it. */
-    private int encodeBreakOrWhitespace(byte[] b, int i, int end, byte kind, int c) {
-        if (kind == WHITESPACE) {
-            if (i + 1 == end) {
-                pendingWhitespace = c;
-            } else if (CLASS[b[i + 1] & 0xff] >= CR) {
-                escaped(c);
-            } else {
-                literal(c);
-            }
-            return i + 1;
-        }
-        buf[pos] = '\r';
-        buf[pos + 1] = '\n';
-        pos += 2;
-        column = 0;
-        if (kind == CR) {
-            if (i + 1 == end) {
-                lastWasCr = true;
-            } else if (b[i + 1] == '\n') {
-                return i + 2;
-            }
-        }
-        return i + 1;
     }
 
     private void literal(int c) {
@@ -211,7 +187,7 @@ final class QuotedPrintableOutputStream extends FilterOutputStream {
 
     /** Encodes trailing whitespace and writes out what is buffered; the underlying stream stays open. */
     void finish() throws IOException {
-        if (pos > LIMIT) {
+        if (pos > BUFFER - SLACK - MAX_PER_OCTET) {
             drain();
         }
         if (pendingWhitespace >= 0) {
