@@ -64,7 +64,23 @@ final class Base64OutputStream extends OutputStream {
     private void encodeBlock() throws IOException {
         BASE64.encode(block, chars);
         filled = 0;
-        out.write(lines, 0, layOut(chars, LINES * LINE_CHARS));
+        byte[] lines = this.lines;
+        int p = 0;
+        if (started) {
+            lines[p++] = '\r';
+            lines[p++] = '\n';
+        }
+        started = true;
+        // A constant length lets the JIT copy each line inline.
+        System.arraycopy(chars, 0, lines, p, LINE_CHARS);
+        p += LINE_CHARS;
+        for (int i = LINE_CHARS; i < LINES * LINE_CHARS; i += LINE_CHARS) {
+            lines[p] = '\r';
+            lines[p + 1] = '\n';
+            System.arraycopy(chars, i, lines, p + 2, LINE_CHARS);
+            p += LINE_CHARS + 2;
+        }
+        out.write(lines, 0, p);
     }
 
     /** Copies {@code count} characters of {@code encoded} into {@link #lines}, CRLF before all but the first. */
