@@ -112,9 +112,34 @@ final class QuotedPrintableOutputStream extends FilterOutputStream {
                 continue;
             }
             int stop = Math.min(end, i + room);
+            // A space or tab needs the octet after it, so runs stop one short of the end.
+            int runStop = Math.min(stop, end - 1);
             while (i < stop) {
                 int code = CODE[b[i] & 0xff];
                 int n = code >>> 24;
+                if (n == 1) {
+                    if (column == MAX_CONTENT) {
+                        INT.set(buf, pos, SOFT_BREAK);
+                        pos += 3;
+                        column = 0;
+                    }
+                    // A run of literal octets, and spaces with a non-break after them, up to the end of the line.
+                    int runEnd = Math.min(runStop, i + MAX_CONTENT - column);
+                    int start = i;
+                    buf[pos++] = (byte) code;
+                    i++;
+                    while (i < runEnd) {
+                        byte d = b[i];
+                        int k = CODE[d & 0xff];
+                        if (k >>> 24 != 1 && ((k != ' ' && k != '\t') || isBreak(b[i + 1]))) {
+                            break;
+                        }
+                        buf[pos++] = d;
+                        i++;
+                    }
+                    column += i - start;
+                    continue;
+                }
                 if (n == 0) {
                     int c = code;
                     if (c == ' ' || c == '\t') {
