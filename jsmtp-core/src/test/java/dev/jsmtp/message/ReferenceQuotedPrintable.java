@@ -37,8 +37,8 @@ final class ReferenceQuotedPrintable extends FilterOutputStream {
 
     /**
      * The hot path: a run of octets that stand for themselves (spaces and tabs included when a non-break follows)
-     * is found with one table look-up per octet and copied in line-sized blocks, which keeps the encoder well
-     * above 300 MB/s for mostly-ASCII text. Everything else goes through {@link #encode(int)}.
+     * is found with one table look-up per octet and copied in line-sized blocks. Everything else goes through
+     * {@link #encode(int)}.
      */
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
