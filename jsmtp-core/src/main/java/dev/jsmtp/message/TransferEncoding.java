@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.Base64;
 
 /**
  * A Content-Transfer-Encoding (RFC 2045 §6) and the rules for choosing one: 7bit when the text allows,
@@ -81,6 +80,9 @@ enum TransferEncoding {
      * {@code out} open.
      */
     OutputStream encoder(OutputStream out) {
+        if (this == BASE64) {
+            return new Base64OutputStream(out);
+        }
         OutputStream shield = new FilterOutputStream(out) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
@@ -92,14 +94,7 @@ enum TransferEncoding {
                 out.flush();
             }
         };
-        switch (this) {
-            case BASE64:
-                return Base64.getMimeEncoder().wrap(shield);
-            case QUOTED_PRINTABLE:
-                return new QuotedPrintableOutputStream(shield);
-            default:
-                return shield;
-        }
+        return this == QUOTED_PRINTABLE ? new QuotedPrintableOutputStream(shield) : shield;
     }
 
     /** The size of {@code length} octets in base64 with CRLF every 76 characters and none after the last. */

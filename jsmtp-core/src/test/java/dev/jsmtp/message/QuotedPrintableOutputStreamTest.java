@@ -59,6 +59,40 @@ class QuotedPrintableOutputStreamTest {
         assertThat(decode(whole)).isEqualTo(text);
     }
 
+    /**
+     * Octet for octet the output of the encoder this one replaced, on octets biased towards the hard cases
+     * (whitespace next to breaks, CR LF split across writes, escapes at the line limit), however the input is
+     * split into writes, single-octet writes and flushes; and an independent decoder gets the input back.
+     */
+    @Test
+    void matchesTheReferenceEncoderOnRandomOctetsAndRandomWriteSplits() throws IOException {
+        Random random = new Random(2045);
+        byte[] common = {'a', 'Z', '.', '-', ' ', ' ', '\t', '\r', '\n', '=', 0, 0x7f, (byte) 0xc3, (byte) 0xff};
+        for (int round = 0; round < 2000; round++) {
+            ByteArrayOutputStream input = new ByteArrayOutputStream();
+            int length = random.nextInt(round < 1500 ? 400 : 40_000);
+            while (input.size() < length) {
+                int kind = random.nextInt(20);
+                if (kind == 0) {
+                    input.writeBytes("x".repeat(random.nextInt(200)).getBytes(StandardCharsets.US_ASCII));
+                } else if (kind == 1) {
+                    input.writeBytes(" ".repeat(random.nextInt(90)).getBytes(StandardCharsets.US_ASCII));
+                } else if (kind == 2) {
+                    input.write(random.nextInt(256));
+                } else {
+                    input.write(common[random.nextInt(common.length)]);
+                }
+            }
+            byte[] raw = input.toByteArray();
+            byte[] expected = reference(raw);
+            byte[] actual = encodeInRandomPieces(raw, random);
+            assertThat(new String(actual, StandardCharsets.ISO_8859_1)).as("round %d, %d octets", round, raw.length)
+                    .isEqualTo(new String(expected, StandardCharsets.ISO_8859_1));
+            assertLegal(actual);
+            assertThat(decode(actual)).isEqualTo(crlf(raw));
+        }
+    }
+
     @Test
     void whitespaceBeforeALineBreakOrTheEndIsEncoded() {
         assertThat(encode("trailing \r\ntab\t\r\nend ")).isEqualTo("trailing=20\r\ntab=09\r\nend=20");
@@ -83,6 +117,65 @@ class QuotedPrintableOutputStreamTest {
     @Test
     void equalsSignIsEscaped() {
         assertThat(encode("a=b")).isEqualTo("a=3Db");
+    }
+
+    @Test
+    void aCrAndLfSplitAcrossWritesMakeOneHardBreak() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (java.io.OutputStream qp = TransferEncoding.QUOTED_PRINTABLE.encoder(out)) {
+            qp.write("a \r".getBytes(StandardCharsets.US_ASCII));
+            qp.write("\nb\t".getBytes(StandardCharsets.US_ASCII));
+            qp.flush();
+            qp.write("\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo("a=20\r\nb=09\r\n");
+    }
+
+    private static byte[] reference(byte[] raw) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ReferenceQuotedPrintable qp = new ReferenceQuotedPrintable(out);
+        qp.write(raw, 0, raw.length);
+        qp.finish();
+        return out.toByteArray();
+    }
+
+    private static byte[] encodeInRandomPieces(byte[] raw, Random random) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (java.io.OutputStream qp = TransferEncoding.QUOTED_PRINTABLE.encoder(out)) {
+            int i = 0;
+            while (i < raw.length) {
+                int kind = random.nextInt(8);
+                if (kind == 0) {
+                    qp.write(raw[i++]);
+                } else if (kind == 1) {
+                    qp.flush();
+                } else {
+                    int n = Math.min(raw.length - i, random.nextInt(kind == 2 ? 70_000 : 100));
+                    byte[] padded = new byte[n + 6];
+                    System.arraycopy(raw, i, padded, 3, n);
+                    qp.write(padded, 3, n);
+                    i += n;
+                }
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** What decoding gives back: every CRLF, bare CR and bare LF of the input as CRLF. */
+    private static byte[] crlf(byte[] raw) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < raw.length; i++) {
+            if (raw[i] == '\r' || raw[i] == '\n') {
+                out.write('\r');
+                out.write('\n');
+                if (raw[i] == '\r' && i + 1 < raw.length && raw[i + 1] == '\n') {
+                    i++;
+                }
+            } else {
+                out.write(raw[i]);
+            }
+        }
+        return out.toByteArray();
     }
 
     private static String encode(String s) {
