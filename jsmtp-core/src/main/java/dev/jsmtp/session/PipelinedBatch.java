@@ -142,7 +142,9 @@ public final class PipelinedBatch {
                     BdatChunker chunker = new BdatChunker(io.writer(), MailTransaction.SPECULATIVE_LIMIT,
                             (size, last) -> count[0]++);
                     CrlfOutputStream body = new CrlfOutputStream(chunker);
-                    session.transcript().content("(message content, " + content.size().getAsLong() + " octets)");
+                    if (session.transcript().enabled()) {
+                        session.transcript().content("(message content, " + content.size().getAsLong() + " octets)");
+                    }
                     writeContent(content, body);
                     body.finish();
                     io.endOfDataStarting();
