@@ -88,9 +88,11 @@ public final class LoadCommand implements Callable<Integer> {
     long size;
 
     @Option(names = {"-w", "--window"}, paramLabel = "W", defaultValue = "1",
-            description = "Whole transactions sent in one flight on each connection when the server offers "
-                    + "PIPELINING and CHUNKING and the message fits one BDAT chunk (64 KiB); otherwise one at a "
-                    + "time. A message's latency is then its flight's (default: ${DEFAULT-VALUE}).")
+            description = "Transactions pipelined together on each connection when the server offers PIPELINING "
+                    + "and the message is at most 64 KiB: with CHUNKING W whole transactions in one flight, "
+                    + "without it one turn per message (each message's data opens the next one's MAIL, RCPT and "
+                    + "DATA); otherwise one at a time. A message's latency is then its flight's "
+                    + "(default: ${DEFAULT-VALUE}).")
     int window;
 
     @Option(names = {"-f", "--from"}, paramLabel = "ADDR", defaultValue = "load@example.org",
