@@ -63,9 +63,10 @@ final class PipelinedDataFlight {
         int next = 0;
         int opened = 0;
         int last = -1; // the transaction opened last
+        // Once for the flight, as for a BDAT flight: after the first final dot, cancelling may be ambiguous.
+        io.newTransaction();
         try {
             while (pending >= 0 || (next < items.size() && !fallBack)) {
-                io.newTransaction();
                 MailTransaction tx = null;
                 int k = -1;
                 while (tx == null && next < items.size() && !fallBack) {
