@@ -6,7 +6,7 @@
 #   QUICK=1 bench/run.sh              # modest sizes, 2 rounds: a smoke test of the script
 #
 # Knobs (environment): ROUNDS (5), SMALL_MESSAGES (15000), SMALL_SIZE (1000), TURN_MESSAGES (40),
-# RTT_MS (10), BIG_SIZE (1073741824), BIG_ROUNDS (3), BASE_PORT (12525).
+# RTT_MS (10), BIG_SIZE (1073741824), BIG_ROUNDS (3), BASE_PORT (12525), WINDOW (16: jsmtp's pipelined row).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,6 +22,7 @@ RTT_MS=${RTT_MS:-10}
 BIG_SIZE=${BIG_SIZE:-1073741824}
 BIG_ROUNDS=${BIG_ROUNDS:-3}
 BASE_PORT=${BASE_PORT:-12525}
+WINDOW=${WINDOW:-16}
 SINK_PORT=$BASE_PORT                  # smtp-sink: PIPELINING, no CHUNKING
 CHUNK_PORT=$((BASE_PORT + 1))         # chunking_sink.py: PIPELINING + CHUNKING
 SINK_PROXY=$((BASE_PORT + 10))        # delay proxy -> smtp-sink
@@ -120,30 +121,35 @@ for r in 1 50; do
   turns_case "PIPELINING+CHUNKING" jsmtp $CHUNK_PROXY "$out/proxy-chunk.jsonl" $r
   turns_case "PIPELINING+CHUNKING, --window 8" jsmtp $CHUNK_PROXY "$out/proxy-chunk.jsonl" $r --window 8
   turns_case "PIPELINING" jsmtp $SINK_PROXY "$out/proxy-sink.jsonl" $r
+  turns_case "PIPELINING, --window 8" jsmtp $SINK_PROXY "$out/proxy-sink.jsonl" $r --window 8
   turns_case "PIPELINING" smtp-source $SINK_PROXY "$out/proxy-sink.jsonl" $r
   turns_case "PIPELINING" angus $SINK_PROXY "$out/proxy-sink.jsonl" $r
 done
 
 # --- 2. small-message throughput on loopback, interleaved rounds -------------------------------------------
 # Against smtp-sink (PIPELINING only) and against FastSink (PIPELINING + CHUNKING, which jsmtp then uses; the
-# peers send DATA to it), one connection each, no added delay.
+# peers send DATA to it), one connection each, no added delay. jsmtp is measured twice: as configured by default,
+# and with --window $WINDOW (pipelined transactions: one flight of W with CHUNKING, one turn a message with DATA).
 java -cp "$DRIVER_CP" dev.jsmtp.bench.FastSink $FAST_PORT 2>"$out/fast-sink.log" & pids+=($!)
 for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$FAST_PORT) 2>/dev/null && break; sleep 0.1; done
 log "2/3 small messages: $ROUNDS rounds of $SMALL_MESSAGES x $SMALL_SIZE bytes, 1 connection, no added delay"
 for round in $(seq "$ROUNDS"); do
   for server in smtp-sink fast-sink; do
     port=$SINK_PORT; [[ $server == fast-sink ]] && port=$FAST_PORT
-    for client in jsmtp smtp-source angus; do
+    for client in jsmtp jsmtp-window smtp-source angus; do
       s0=$(date +%s%N)
       case $client in
         jsmtp) json=$(jsmtp_load --server 127.0.0.1:$port --tls none --messages $SMALL_MESSAGES \
                    --size $SMALL_SIZE --json) ;;
+        jsmtp-window) json=$(jsmtp_load --server 127.0.0.1:$port --tls none --messages $SMALL_MESSAGES \
+                   --size $SMALL_SIZE --window $WINDOW --json) ;;
         smtp-source) smtp-source -d -s 1 -m $SMALL_MESSAGES -l $SMALL_SIZE -f load@example.org \
                    -t rcpt@example.org 127.0.0.1:$port; json='{}' ;;
         angus) json=$(angus 127.0.0.1 $port $SMALL_MESSAGES 1 1 $SMALL_SIZE) ;;
       esac
       s1=$(date +%s%N)
-      json=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); w=(int(sys.argv[3])-int(sys.argv[2]))/1e9; n=int(sys.argv[4]); d.update(round=int(sys.argv[5]), server=sys.argv[6], wallSeconds=w, wallMessagesPerSecond=n/w); d.setdefault("messagesPerSecond", n/w); print(json.dumps(d))' "$json" $s0 $s1 $SMALL_MESSAGES $round $server)
+      json=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); w=(int(sys.argv[3])-int(sys.argv[2]))/1e9; n=int(sys.argv[4]); d.update(round=int(sys.argv[5]), server=sys.argv[6], window=int(sys.argv[7]), wallSeconds=w, wallMessagesPerSecond=n/w); d.setdefault("messagesPerSecond", n/w); print(json.dumps(d))' "$json" $s0 $s1 $SMALL_MESSAGES $round $server \
+        "$([[ $client == jsmtp-window ]] && echo $WINDOW || echo 1)")
       record small "$client" "$json"
       log "small round $round $server $client: $(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print("%.0f msg/s (wall %.0f)" % (d["messagesPerSecond"], d["wallMessagesPerSecond"]))' "$json")"
     done

@@ -40,23 +40,27 @@ for server, offer in (('smtp-sink', 'PIPELINING'), ('fast-sink', 'PIPELINING+CHU
     print('| client | messages/s (own clock) | messages/s (wall, JVM start included) | p50 ms | p99 ms |')
     print('|---|---:|---:|---:|---:|')
     by = {}
-    for client in ('jsmtp', 'smtp-source', 'angus'):
+    for client in ('jsmtp', 'jsmtp-window', 'smtp-source', 'angus'):
         rs = [r for r in rows_here if r['client'] == client]
         if not rs:
             continue
+        name = f'jsmtp --window {rs[0].get("window", "?")}' if client == 'jsmtp-window' else client
         own = med([r['messagesPerSecond'] for r in rs])
         wall = med([r['wallMessagesPerSecond'] for r in rs])
         p50 = med([r.get('latencyMs', {}).get('p50') for r in rs])
         p99 = med([r.get('latencyMs', {}).get('p99') for r in rs])
         by[client] = (own, wall)
-        print(f'| {client} | {fmt(own)} | {fmt(wall)} | {fmt(p50, 3)} | {fmt(p99, 3)} |')
-    if 'jsmtp' in by:
+        print(f'| {name} | {fmt(own)} | {fmt(wall)} | {fmt(p50, 3)} | {fmt(p99, 3)} |')
+    for ours in ('jsmtp', 'jsmtp-window'):
+        if ours not in by:
+            continue
+        label = 'jsmtp' if ours == 'jsmtp' else 'jsmtp --window'
         for peer in ('smtp-source', 'angus'):
             if peer in by:
                 # smtp-source has no clock of its own: its rate is wall time, which for a C program is its run.
-                own_ratio = by['jsmtp'][0] / (by[peer][1] if peer == 'smtp-source' else by[peer][0])
-                wall_ratio = by['jsmtp'][1] / by[peer][1]
-                print(f'\njsmtp / {peer}: {own_ratio:.2f}x (own clocks'
+                own_ratio = by[ours][0] / (by[peer][1] if peer == 'smtp-source' else by[peer][0])
+                wall_ratio = by[ours][1] / by[peer][1]
+                print(f'\n{label} / {peer}: {own_ratio:.2f}x (own clocks'
                       f'{", smtp-source wall" if peer == "smtp-source" else ""}), '
                       f'{wall_ratio:.2f}x (both wall clock, JVM start-up included)')
 

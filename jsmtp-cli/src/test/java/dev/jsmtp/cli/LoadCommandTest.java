@@ -160,6 +160,10 @@ class LoadCommandTest {
         for (long delta = -3; delta < 240; delta++) {
             sizes.add(header + delta);
         }
+        // Streamed (over 1 MiB), ending on and around a boundary of the generator's 65520-octet block.
+        for (long delta = -3; delta <= 3; delta++) {
+            sizes.add(header + 65520L * 17 + delta);
+        }
         for (long size : sizes) {
             LoadCommand.LoadMessage message = LoadCommand.LoadMessage.of("a@example.org", "b@example.org", size);
             byte[] bytes = message.stream().readAllBytes();

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Collectors;
 
@@ -67,7 +68,8 @@ final class MailTransaction {
         this.envelope = envelope;
         this.content = content;
         this.smtpUtf8 = envelope.requiresSmtpUtf8() || content.requiresSmtpUtf8();
-        this.deadlineNanos = config.timeouts().transaction().map(d -> System.nanoTime() + d.toNanos()).orElse(0L);
+        Optional<Duration> transaction = config.timeouts().transaction();
+        this.deadlineNanos = transaction.isPresent() ? System.nanoTime() + transaction.get().toNanos() : 0L;
         preflight();
         this.mailLine = buildMailCommand();
         for (Path forwardPath : envelope.forwardPaths()) {
@@ -96,40 +98,41 @@ final class MailTransaction {
     // ---- checks before anything is sent -------------------------------------------------------------------
 
     private void preflight() throws SmtpCapabilityException {
-        String server = config.server();
         if (smtpUtf8 && !extensions.supports(Extension.SMTPUTF8)) {
             throw new SmtpCapabilityException("the message needs SMTPUTF8 (a non-ASCII address or header) but the "
-                    + "server does not offer it", "SMTPUTF8", server);
+                    + "server does not offer it", "SMTPUTF8", config.server());
         }
         OptionalLong size = content.size();
         OptionalLong limit = extensions.sizeLimit();
         if (size.isPresent() && limit.isPresent() && size.getAsLong() > limit.getAsLong()) {
             throw new SmtpCapabilityException("message of " + size.getAsLong() + " octets exceeds the server's SIZE "
-                    + "limit of " + limit.getAsLong() + " octets", "SIZE", server);
+                    + "limit of " + limit.getAsLong() + " octets", "SIZE", config.server());
         }
         if (content.bodyType() == BodyType.EIGHT_BIT_MIME && !extensions.supports(Extension.EIGHTBITMIME)) {
             throw new SmtpCapabilityException("the message has 8-bit content but the server does not offer "
-                    + "8BITMIME; encode it as quoted-printable or base64", "8BITMIME", server);
+                    + "8BITMIME; encode it as quoted-printable or base64", "8BITMIME", config.server());
         }
         if (content.bodyType() == BodyType.BINARY_MIME
                 && !(extensions.supports(Extension.BINARYMIME) && extensions.supports(Extension.CHUNKING))) {
             throw new SmtpCapabilityException("the message has binary content (NUL or lines over 998 octets) but the "
-                    + "server does not offer BINARYMIME with CHUNKING", "BINARYMIME", server);
+                    + "server does not offer BINARYMIME with CHUNKING", "BINARYMIME", config.server());
         }
         MailParameters p = envelope.parameters();
         if (p.usesDsn() && !extensions.supports(Extension.DSN)) {
             throw new SmtpCapabilityException("delivery status notifications were asked for but the server does not "
-                    + "offer DSN", "DSN", server);
+                    + "offer DSN", "DSN", config.server());
         }
         if (p.requireTls() && (!extensions.supports(Extension.REQUIRETLS) || session.tls().isEmpty())) {
             throw new SmtpCapabilityException("REQUIRETLS was asked for but the server does not offer it over TLS",
-                    "REQUIRETLS", server);
+                    "REQUIRETLS", config.server());
         }
     }
 
     private String buildMailCommand() {
         StringBuilder line = new StringBuilder("MAIL FROM:<");
-        envelope.reversePath().ifPresent(p -> line.append(p.toSmtpString(smtpUtf8)));
+        if (envelope.reversePath().isPresent()) {
+            line.append(envelope.reversePath().get().toSmtpString(smtpUtf8));
+        }
         line.append('>');
         if (extensions.supports(Extension.SIZE) && content.size().isPresent()) {
             line.append(" SIZE=").append(content.size().getAsLong());
@@ -307,7 +310,10 @@ final class MailTransaction {
 
     /** True when the data may go on: some recipient accepted and, for all-or-nothing, none refused. */
     private boolean recipientsOk() {
-        long accepted = results.stream().filter(RecipientResult::accepted).count();
+        int accepted = 0;
+        for (RecipientResult r : results) {
+            accepted += r.accepted() ? 1 : 0;
+        }
         return accepted > 0 && (!config.allOrNothing() || accepted == results.size());
     }
 
@@ -398,6 +404,9 @@ final class MailTransaction {
     }
 
     private void summariseContent() {
+        if (!session.transcript().enabled()) {
+            return;
+        }
         OptionalLong size = content.size();
         session.transcript().content("(message content" + (size.isPresent() ? ", " + size.getAsLong() + " octets"
                 : "") + ")");

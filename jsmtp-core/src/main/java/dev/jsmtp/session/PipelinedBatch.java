@@ -29,7 +29,9 @@ import java.util.List;
  * must fit in the socket buffers; a flight is cut when its replies could exceed {@value #MAX_UNREAD_REPLIES}.
  * When the connection drops, every transaction whose {@code BDAT LAST} was written and whose reply did not come
  * is ambiguous. A 503 or 5yz to a MAIL after the first in a flight means the server does not take pipelined
- * transactions: the message is returned for sending alone and {@link Result#fallBack()} is set.
+ * transactions: the message is returned for sending alone and {@link Result#fallBack()} is set. A server with
+ * PIPELINING but without CHUNKING (or with CHUNKING turned off) gets one turn per transaction instead, each
+ * message's content opening the next one's group ({@link PipelinedDataFlight}).
  */
 public final class PipelinedBatch {
 
@@ -55,12 +57,14 @@ public final class PipelinedBatch {
     private PipelinedBatch() {
     }
 
-    /** True when {@code session} may carry several transactions in one flight. */
+    /**
+     * True when {@code session} may carry several transactions in one flight: with CHUNKING all of them in one
+     * turn, with DATA one turn each ({@link PipelinedDataFlight}).
+     */
     public static boolean supported(Session session) {
         SessionConfig config = session.config();
-        return session.isUsable() && session.stage() == SmtpConnection.Stage.AUTH && config.pipelining() && config.chunking()
-                && !config.allOrNothing() && session.extensions().supports(Extension.PIPELINING)
-                && session.extensions().supports(Extension.CHUNKING);
+        return session.isUsable() && session.stage() == SmtpConnection.Stage.AUTH && config.pipelining()
+                && !config.allOrNothing() && session.extensions().supports(Extension.PIPELINING);
     }
 
     /** True when {@code content} is small enough to travel in a shared flight (one BDAT chunk). */
@@ -72,6 +76,10 @@ public final class PipelinedBatch {
     /** Sends {@code items} (each {@link #fits}) on {@code session} (which is {@link #supported}). */
     public static Result run(Session session, List<Item> items) {
         List<Outcome> outcomes = new ArrayList<>(items.size());
+        if (!(session.config().chunking() && session.extensions().supports(Extension.CHUNKING))) {
+            boolean fallBack = new PipelinedDataFlight(session, items).send(outcomes);
+            return new Result(outcomes, fallBack);
+        }
         boolean fallBack = false;
         int from = 0;
         while (from < items.size()) {
@@ -142,7 +150,9 @@ public final class PipelinedBatch {
                     BdatChunker chunker = new BdatChunker(io.writer(), MailTransaction.SPECULATIVE_LIMIT,
                             (size, last) -> count[0]++);
                     CrlfOutputStream body = new CrlfOutputStream(chunker);
-                    session.transcript().content("(message content, " + content.size().getAsLong() + " octets)");
+                    if (session.transcript().enabled()) {
+                        session.transcript().content("(message content, " + content.size().getAsLong() + " octets)");
+                    }
                     writeContent(content, body);
                     body.finish();
                     io.endOfDataStarting();

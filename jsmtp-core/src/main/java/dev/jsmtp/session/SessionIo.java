@@ -41,7 +41,7 @@ final class SessionIo {
         this.transcript = transcript;
         this.socket = socket;
         this.reader = new ReplyReader(socket.getInputStream(), server, ReplyReader.Limits.DEFAULTS,
-                millis -> this.socket.setSoTimeout(millis), transcript::server);
+                millis -> this.socket.setSoTimeout(millis), transcript.enabled() ? transcript::server : null);
         this.writer = newWriter(socket);
     }
 

@@ -34,7 +34,8 @@ public final class BdatChunker extends OutputStream {
         this.out = Objects.requireNonNull(out, "out");
         this.chunkSize = chunkSize;
         this.listener = listener;
-        this.chunk = new byte[Math.min(chunkSize, 8192)];
+        // Borrowed from the writer, which keeps it for the next message on the connection.
+        this.chunk = out.lendChunkBuffer(Math.min(chunkSize, 8192));
     }
 
     @Override
@@ -105,8 +106,12 @@ public final class BdatChunker extends OutputStream {
             return;
         }
         finished = true;
-        sendChunk(chunk, 0, count, true);
-        count = 0;
+        try {
+            sendChunk(chunk, 0, count, true);
+        } finally {
+            count = 0;
+            out.giveBackChunkBuffer(chunk);
+        }
     }
 
     /** Does nothing: the chunks are on the command writer; only {@link #finish()} ends the message. */

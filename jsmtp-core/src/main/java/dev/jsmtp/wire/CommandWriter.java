@@ -20,6 +20,8 @@ public final class CommandWriter {
     public static final int MAX_SASL_LINE = 12288;
 
     private static final int BUFFER_SIZE = 64 * 1024;
+    /** A BDAT chunk buffer up to this size is kept for the next message, so small messages allocate none. */
+    static final int KEPT_CHUNK_BUFFER = 64 * 1024;
     private static final byte[] CRLF = {'\r', '\n'};
 
     private final BufferedOutputStream out;
@@ -27,6 +29,8 @@ public final class CommandWriter {
     private long turns;
     private long bytesWritten;
     private boolean unsent;
+    /** Lent to one {@link BdatChunker} at a time; null while lent. */
+    private byte[] chunkBuffer;
 
     public CommandWriter(OutputStream socketOut) {
         this.out = new BufferedOutputStream(Objects.requireNonNull(socketOut, "socketOut"), BUFFER_SIZE);
@@ -79,6 +83,20 @@ public final class CommandWriter {
     /** Octets buffered so far, command lines with their CRLF and content alike. */
     public long bytesWritten() {
         return bytesWritten;
+    }
+
+    /** The kept chunk buffer, or a new one of {@code size} octets; the caller owns it until it gives it back. */
+    byte[] lendChunkBuffer(int size) {
+        byte[] b = chunkBuffer;
+        chunkBuffer = null;
+        return b != null ? b : new byte[size];
+    }
+
+    /** Keeps a chunk buffer that is no longer used, unless it is too large to hold on to. */
+    void giveBackChunkBuffer(byte[] b) {
+        if (b.length <= KEPT_CHUNK_BUFFER && (chunkBuffer == null || chunkBuffer.length < b.length)) {
+            chunkBuffer = b;
+        }
     }
 
     private void writeLine(String line, int maxOctets) throws IOException {

@@ -76,6 +76,11 @@ abstract class LineEndingOutputStream extends FilterOutputStream {
         }
         while (i < end) {
             if (atLineStart) {
+                // Whole lines that already end in CRLF (and, when stuffing, start with no dot) pass unchanged.
+                i = cleanLines(b, i, end, stuffDots);
+                if (i == end) {
+                    break;
+                }
                 atLineStart = false;
                 byte first = b[i];
                 if (first == '.' && stuffDots) {
@@ -116,6 +121,45 @@ abstract class LineEndingOutputStream extends FilterOutputStream {
         if (i > runStart) {
             out.write(b, runStart, i - runStart);
         }
+    }
+
+    /**
+     * The end of the longest run of whole lines from {@code from} (a line start) that need no change: each ends in
+     * CRLF, holds no other CR or LF and, when {@code noDotFirst}, does not start with a dot. Returns {@code from}
+     * when there is none. Checks eight bytes at a time: a word with no octet below 0x0e needs one test; any other
+     * gets exact per-byte masks, and the text is clean exactly when the LF positions are the CR positions moved on
+     * by one.
+     */
+    static int cleanLines(byte[] b, int from, int end, boolean noDotFirst) {
+        int clean = from;
+        long crBefore = 0; // 0x80 when the byte before the current word is a CR
+        long lfBefore = 0x80L; // 0x80 when the byte before the current word ends a line (from is a line start)
+        for (int i = from; i + Long.BYTES <= end; i += Long.BYTES) {
+            long word = (long) LONGS.get(b, i);
+            // Most words of text hold no octet below 0x0e, so no CR or LF, and start no line: skip them cheaply.
+            if ((crBefore | lfBefore) == 0 && ((word - 0x0e0e0e0e0e0e0e0eL) & ~word & 0x8080808080808080L) == 0) {
+                continue;
+            }
+            long cr = zeroBytes(word ^ 0x0d0d0d0d0d0d0d0dL);
+            long lf = zeroBytes(word ^ 0x0a0a0a0a0a0a0a0aL);
+            if (lf != (cr << 8 | crBefore)) {
+                return clean; // a bare CR or LF
+            }
+            if (noDotFirst && (zeroBytes(word ^ 0x2e2e2e2e2e2e2e2eL) & (lf << 8 | lfBefore)) != 0) {
+                return clean;
+            }
+            if (lf != 0) {
+                clean = i + ((Long.SIZE - 1 - Long.numberOfLeadingZeros(lf)) >>> 3) + 1;
+            }
+            crBefore = cr >>> 56;
+            lfBefore = lf >>> 56;
+        }
+        return clean;
+    }
+
+    /** 0x80 in each byte of the result where {@code v}'s byte is zero, exactly (no borrow between bytes). */
+    private static long zeroBytes(long v) {
+        return ~(((v & 0x7f7f7f7f7f7f7f7fL) + 0x7f7f7f7f7f7f7f7fL) | v | 0x7f7f7f7f7f7f7f7fL);
     }
 
     /**

@@ -54,6 +54,25 @@ class BdatChunkerTest {
     }
 
     @Test
+    void consecutiveMessagesOnOneWriterCarryOnlyTheirOwnOctets() throws IOException {
+        // The writer lends the same chunk buffer to each message in turn; nothing of an earlier (or abandoned)
+        // message may show through in a later one.
+        String[] messages = {"a long first message body", "xy", "", "third, longer than the second"};
+        StringBuilder expected = new StringBuilder();
+        BdatChunker abandoned = new BdatChunker(writer, 64, this::record);
+        abandoned.write("never finished".getBytes(StandardCharsets.US_ASCII));
+        socket.reset();
+        for (String message : messages) {
+            BdatChunker chunker = new BdatChunker(writer, 64, this::record);
+            chunker.write(message.getBytes(StandardCharsets.US_ASCII));
+            chunker.finish();
+            expected.append("BDAT ").append(message.length()).append(" LAST\r\n").append(message);
+        }
+        writer.flush();
+        assertThat(socket.toString(StandardCharsets.US_ASCII)).isEqualTo(expected.toString());
+    }
+
+    @Test
     void growingTheChunkSizeInTheListenerLosesNoOctets() throws IOException {
         // The session sends a small speculative chunk, then grows the size from the listener (regression: the
         // direct-send path advanced by the new size and dropped the difference).

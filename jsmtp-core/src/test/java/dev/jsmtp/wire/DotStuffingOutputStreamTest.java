@@ -107,6 +107,86 @@ class DotStuffingOutputStreamTest {
     }
 
     @Test
+    void theWordAtATimeCleanLineRunStopsAtTheFirstLineThatNeedsAChange() {
+        Random random = new Random(2920);
+        byte[] alphabet = {'\r', '\n', '.', 'a', 0x0c, 0x0e, (byte) 0x8d, (byte) 0x8a, (byte) 0xae, 0};
+        for (int iteration = 0; iteration < 50_000; iteration++) {
+            byte[] b = lines(random, alphabet, random.nextInt(120));
+            int from = b.length == 0 ? 0 : random.nextInt(b.length + 1);
+            // Only a line start can be asked about: move from to the start of its line.
+            while (from > 0 && b[from - 1] != '\n') {
+                from--;
+            }
+            int end = from + random.nextInt(b.length - from + 1);
+            boolean noDot = random.nextBoolean();
+            // The reference: whole lines, each ending in CRLF with no other CR or LF, no leading dot if asked.
+            int cleanEnd = from;
+            List<Integer> lineEnds = new ArrayList<>();
+            for (int at = from; ; ) {
+                int brk = LineEndingOutputStream.indexOfLineBreak(b, at, end);
+                if (brk == end || b[brk] != '\r' || brk + 1 == end || b[brk + 1] != '\n'
+                        || (noDot && b[at] == '.')) {
+                    break;
+                }
+                at = cleanEnd = brk + 2;
+                lineEnds.add(at);
+            }
+            int found = LineEndingOutputStream.cleanLines(b, from, end, noDot);
+            // Never past a line that needs a change, always at a line end, and it sees every whole word before.
+            int wordsEnd = from + (cleanEnd - from) / 8 * 8;
+            int expectedAtLeast = from;
+            for (int e : lineEnds) {
+                if (e <= wordsEnd) {
+                    expectedAtLeast = e;
+                }
+            }
+            assertThat(found).as("from %d end %d", from, end).isBetween(expectedAtLeast, cleanEnd);
+            assertThat(found == from || lineEnds.contains(found)).isTrue();
+        }
+    }
+
+    @Test
+    void randomLinesWithLongWritesRoundTrip() throws IOException {
+        Random random = new Random(5322);
+        byte[] alphabet = {'.', '\r', '\n', 'a', 0, (byte) 0xae, (byte) 0x8d};
+        for (int iteration = 0; iteration < 5_000; iteration++) {
+            byte[] in = lines(random, alphabet, random.nextInt(400));
+            List<byte[]> pieces = new ArrayList<>();
+            for (int at = 0; at < in.length; ) {
+                int n = Math.min(in.length - at, random.nextInt(90));
+                pieces.add(java.util.Arrays.copyOfRange(in, at, at + n));
+                at += n;
+            }
+            byte[] wire = stuff(pieces.toArray(new byte[0][]));
+            assertThat(wire).isEqualTo(DotUnstuffer.stuff(in));
+            ByteArrayOutputStream crlf = new ByteArrayOutputStream();
+            CrlfOutputStream normaliser = new CrlfOutputStream(crlf);
+            for (byte[] piece : pieces) {
+                normaliser.write(piece);
+            }
+            normaliser.finish();
+            assertThat(crlf.toByteArray()).isEqualTo(DotUnstuffer.normalize(in, true));
+        }
+    }
+
+    /** Mostly well-formed CRLF lines of random lengths, with an odd byte from {@code odd} now and then. */
+    private static byte[] lines(Random random, byte[] odd, int size) {
+        byte[] b = new byte[size];
+        for (int i = 0; i < size; i++) {
+            int kind = random.nextInt(30);
+            if (kind == 0) {
+                b[i] = odd[random.nextInt(odd.length)];
+            } else if (kind < 4 && i + 1 < size) {
+                b[i++] = '\r';
+                b[i] = '\n';
+            } else {
+                b[i] = (byte) ('A' + random.nextInt(26));
+            }
+        }
+        return b;
+    }
+
+    @Test
     void writesWithinALargerArrayUseOnlyTheGivenRange() throws IOException {
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
         DotStuffingOutputStream out = new DotStuffingOutputStream(sink);
