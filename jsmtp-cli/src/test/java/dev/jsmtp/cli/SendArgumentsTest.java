@@ -70,7 +70,7 @@ class SendArgumentsTest {
     void aSingleValuedOptionGivenTwiceIsStillRefusedByBoth() {
         String[] args = {"--subject", "a", "--subject=b"};
         assertThat(SendArguments.parse(args, cli())).isNull();
-        assertThatThrownBy(() -> Main.parse(new CommandLine(new SendCommand(cli())), args))
+        assertThatThrownBy(() -> PicocliRules.parse(new CommandLine(new SendCommand(cli())), args))
                 .isInstanceOf(CommandLine.OverwrittenOptionException.class)
                 .hasMessage("option '--subject' (TEXT) should be specified only once, not as a and b");
     }
@@ -87,7 +87,7 @@ class SendArgumentsTest {
         };
         for (String[] args : refused) {
             assertThat(SendArguments.parse(args, cli())).as(String.join(" ", args)).isNull();
-            assertThatThrownBy(() -> Main.parse(new CommandLine(new SendCommand(cli())), args))
+            assertThatThrownBy(() -> PicocliRules.parse(new CommandLine(new SendCommand(cli())), args))
                     .as(String.join(" ", args)).isInstanceOf(CommandLine.ParameterException.class);
         }
     }
@@ -113,7 +113,7 @@ class SendArgumentsTest {
         SendCommand fast = SendArguments.parse(args, cli());
         assertThat(fast).as("fast parse of %s", List.of(args)).isNotNull();
         SendCommand slow = new SendCommand(cli());
-        Main.parse(new CommandLine(slow), args);
+        PicocliRules.parse(new CommandLine(slow), args);
         assertThat(fields(fast)).as(String.join(" ", args)).isEqualTo(fields(slow));
     }
 
