@@ -153,7 +153,7 @@ public final class PipelinedBatch {
                     if (session.transcript().enabled()) {
                         session.transcript().content("(message content, " + content.size().getAsLong() + " octets)");
                     }
-                    writeContent(content, body);
+                    session.writePipelinedContent(content, body);
                     body.finish();
                     io.endOfDataStarting();
                     chunker.finish();
@@ -182,19 +182,6 @@ public final class PipelinedBatch {
                 return false;
             }
             return readReplies();
-        }
-
-        private void writeContent(MessageContent content, java.io.OutputStream body) throws IOException {
-            try {
-                content.writeTo(body);
-            } catch (SocketSide.Failure | SmtpException e) {
-                throw e;
-            } catch (IOException e) {
-                // The message source failed: the connection must close so no partial message is completed.
-                session.fail();
-                throw new SmtpConnectionException("reading the message content failed; the connection was "
-                        + "closed so no partial message is delivered: " + e.getMessage(), config.server(), e, false);
-            }
         }
 
         private boolean readReplies() {

@@ -142,16 +142,7 @@ final class PipelinedDataFlight {
                 session.transcript().content("(message content, " + content.size().getAsLong() + " octets)");
             }
             DotStuffingOutputStream body = new DotStuffingOutputStream(io.data());
-            try {
-                content.writeTo(body);
-            } catch (SocketSide.Failure | SmtpException e) {
-                throw e;
-            } catch (IOException e) {
-                // The message source failed: close so that no partial message is completed.
-                session.fail();
-                throw new SmtpConnectionException("reading the message content failed; the connection was "
-                        + "closed so no partial message is delivered: " + e.getMessage(), config.server(), e, false);
-            }
+            session.writePipelinedContent(content, body);
             body.finish();
             dotWritten[i] = true;
         }

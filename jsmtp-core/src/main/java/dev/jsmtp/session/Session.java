@@ -414,6 +414,22 @@ public final class Session implements SmtpConnection {
     }
 
     /** Marks the session unusable and closes the socket without QUIT. */
+    /**
+     * Writes a pipelined transaction's content to {@code body}; when the message source fails, closes the
+     * connection so that no partial message is completed.
+     */
+    void writePipelinedContent(MessageContent content, java.io.OutputStream body) throws IOException {
+        try {
+            content.writeTo(body);
+        } catch (SocketSide.Failure | SmtpException e) {
+            throw e;
+        } catch (IOException e) {
+            fail();
+            throw new SmtpConnectionException("reading the message content failed; the connection was "
+                    + "closed so no partial message is delivered: " + e.getMessage(), config.server(), e, false);
+        }
+    }
+
     void fail() {
         state = SessionState.CLOSED;
         io.closeQuietly();
