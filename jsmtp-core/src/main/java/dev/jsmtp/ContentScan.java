@@ -12,6 +12,7 @@ final class ContentScan {
     private static final int MAX_LINE = 998;
 
     private long size;
+    private long octets;
     private boolean inHeader = true;
     private boolean headerNonAscii;
     private boolean bodyEightBit;
@@ -41,6 +42,7 @@ final class ContentScan {
     }
 
     private void update(byte[] b, int off, int len) {
+        octets += len;
         for (int i = off; i < off + len; i++) {
             int c = b[i] & 0xff;
             if (c == '\n') {
@@ -91,6 +93,11 @@ final class ContentScan {
 
     long normalisedSize() {
         return size;
+    }
+
+    /** True when CRLF normalisation would change nothing: every line, the last too, already ends in CRLF. */
+    boolean lineEndingsAreCrlf() {
+        return size == octets;
     }
 
     BodyType bodyType() {

@@ -28,6 +28,16 @@ public interface MessageContent {
     boolean requiresSmtpUtf8();
 
     /**
+     * True when the octets are already in SMTP's line format: every line, the last too, ends in CRLF and no CR or
+     * LF stands alone (RFC 5321 §2.3.8). A BDAT transfer (RFC 3030), which needs no dot-stuffing, then sends them
+     * without looking for line breaks, which is most of the client's own work on a large message. Content that
+     * says so wrongly is sent as it is. False unless the factory scanned the octets or the caller said so.
+     */
+    default boolean crlfLineEndings() {
+        return false;
+    }
+
+    /**
      * The content to send to a server with these extensions. Composed messages override this to use 8-bit
      * bodies when 8BITMIME is offered and UTF-8 headers when SMTPUTF8 is (RFC 6152, RFC 6532); fixed octets
      * are sent as they are.
@@ -47,7 +57,7 @@ public interface MessageContent {
         byte[] copy = message.clone();
         ContentScan scan = ContentScan.of(copy, 0, copy.length);
         return new StreamContent(() -> new ByteArrayInputStream(copy), OptionalLong.of(scan.normalisedSize()),
-                scan.bodyType(), scan.headerNeedsSmtpUtf8());
+                scan.bodyType(), scan.headerNeedsSmtpUtf8(), scan.lineEndingsAreCrlf());
     }
 
     /** A message written as text in UTF-8. */
@@ -62,11 +72,20 @@ public interface MessageContent {
             scan = ContentScan.of(in);
         }
         return new StreamContent(() -> Files.newInputStream(file), OptionalLong.of(scan.normalisedSize()),
-                scan.bodyType(), scan.headerNeedsSmtpUtf8());
+                scan.bodyType(), scan.headerNeedsSmtpUtf8(), scan.lineEndingsAreCrlf());
     }
 
     /** A stream whose properties the caller states; {@code size} may be empty when unknown. */
     static MessageContent of(StreamSupplier stream, OptionalLong size, BodyType bodyType, boolean smtpUtf8) {
-        return new StreamContent(stream, size, bodyType, smtpUtf8);
+        return new StreamContent(stream, size, bodyType, smtpUtf8, false);
+    }
+
+    /**
+     * As {@link #of(StreamSupplier, OptionalLong, BodyType, boolean)}, for a stream the caller knows to be in
+     * CRLF line format ({@link #crlfLineEndings()}), such as one it generates.
+     */
+    static MessageContent of(StreamSupplier stream, OptionalLong size, BodyType bodyType, boolean smtpUtf8,
+                             boolean crlfLineEndings) {
+        return new StreamContent(stream, size, bodyType, smtpUtf8, crlfLineEndings);
     }
 }

@@ -8,7 +8,7 @@ import java.util.OptionalLong;
 
 /** Message content read from a stream supplier. */
 record StreamContent(MessageContent.StreamSupplier stream, OptionalLong size, BodyType bodyType,
-                     boolean requiresSmtpUtf8) implements MessageContent {
+                     boolean requiresSmtpUtf8, boolean crlfLineEndings) implements MessageContent {
 
     StreamContent {
         Objects.requireNonNull(stream);

@@ -35,6 +35,30 @@ class MessageContentTest {
     }
 
     @Test
+    void knowsWhenItsOctetsAreAlreadyInCrlfLines() throws Exception {
+        assertThat(MessageContent.of("Subject: x\r\n\r\nbody\r\n").crlfLineEndings()).isTrue();
+        assertThat(MessageContent.of("").crlfLineEndings()).isTrue();
+        assertThat(MessageContent.of("Subject: x\r\n\r\nbare\nLF\r\n").crlfLineEndings()).isFalse();
+        assertThat(MessageContent.of("Subject: x\r\n\r\nlone\rCR\r\n").crlfLineEndings()).isFalse();
+        assertThat(MessageContent.of("Subject: x\r\n\r\nno final break").crlfLineEndings()).isFalse();
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("crlf", ".eml");
+        try {
+            java.nio.file.Files.writeString(file, "Subject: x\r\n\r\nbody\r\n");
+            assertThat(MessageContent.of(file).crlfLineEndings()).isTrue();
+            java.nio.file.Files.writeString(file, "Subject: x\n\nbody\n");
+            assertThat(MessageContent.of(file).crlfLineEndings()).isFalse();
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+        // A stream is not read ahead: only its supplier can say.
+        MessageContent.StreamSupplier stream = () -> new java.io.ByteArrayInputStream(new byte[0]);
+        assertThat(MessageContent.of(stream, java.util.OptionalLong.empty(), BodyType.SEVEN_BIT, false)
+                .crlfLineEndings()).isFalse();
+        assertThat(MessageContent.of(stream, java.util.OptionalLong.empty(), BodyType.SEVEN_BIT, false, true)
+                .crlfLineEndings()).isTrue();
+    }
+
+    @Test
     void writesTheBytesAgainForRetries() throws Exception {
         MessageContent c = MessageContent.of("Subject: x\r\n\r\nbody\r\n");
         for (int i = 0; i < 2; i++) {

@@ -480,7 +480,8 @@ public final class LoadCommand implements Callable<Integer> {
                     throw new IllegalStateException(e);
                 }
             }
-            return MessageContent.of(this::stream, OptionalLong.of(size), BodyType.SEVEN_BIT, false);
+            // CRLF lines by construction (the sizes test checks it), so BDAT sends them without a line scan.
+            return MessageContent.of(this::stream, OptionalLong.of(size), BodyType.SEVEN_BIT, false, true);
         }
 
         InputStream stream() {

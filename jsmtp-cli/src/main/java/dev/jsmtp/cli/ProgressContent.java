@@ -115,6 +115,11 @@ public final class ProgressContent implements MessageContent {
     }
 
     @Override
+    public boolean crlfLineEndings() {
+        return content.crlfLineEndings();
+    }
+
+    @Override
     public MessageContent adaptTo(Extensions extensions) {
         MessageContent adapted = content.adaptTo(extensions);
         return adapted == content ? this : new ProgressContent(adapted, terminal, clock);

@@ -174,6 +174,9 @@ class LoadCommandTest {
             assertThat(bytes.length).as("size %d", size).isEqualTo(expected).isEqualTo(message.size());
             assertThat(MessageContent.of(bytes).size().getAsLong()).as("CRLF-normalised size %d", size)
                     .isEqualTo(bytes.length);
+            // The content says it is in CRLF lines (so BDAT skips the scan): the core's own scan must agree.
+            assertThat(MessageContent.of(bytes).crlfLineEndings()).as("CRLF lines, size %d", size).isTrue();
+            assertThat(message.content().crlfLineEndings()).isTrue();
             assertThat(new String(bytes, StandardCharsets.US_ASCII)).endsWith("\r\n")
                     .doesNotContain("\r\r").doesNotContain("\n\n\n");
             ByteArrayOutputStream streamed = new ByteArrayOutputStream();

@@ -465,11 +465,15 @@ final class MailTransaction {
         SendResult send() throws IOException {
             int first = pipelined ? SPECULATIVE_LIMIT : CHUNK_SIZE;
             chunker = new BdatChunker(io.writer(), first, this);
-            CrlfOutputStream body = new CrlfOutputStream(chunker);
+            // BDAT counts octets and needs no dot-stuffing: content already in CRLF lines goes to the chunks
+            // without the line-break scan, which is most of the client's work on a large message.
+            CrlfOutputStream body = content.crlfLineEndings() ? null : new CrlfOutputStream(chunker);
             summariseContent();
-            writeTranscribed(body);
+            writeTranscribed(body != null ? body : chunker);
             try {
-                body.finish();
+                if (body != null) {
+                    body.finish();
+                }
                 if (firstChunkSeparate && !envelopeRead) {
                     chunker.endChunk();
                 }

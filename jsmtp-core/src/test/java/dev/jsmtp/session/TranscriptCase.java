@@ -30,6 +30,7 @@ import java.util.Optional;
  * <p>Keys: {@code @tls MODE}, {@code @ehlo NAME|default}, {@code @user U}, {@code @password P}, {@code @token T},
  * {@code @mechanism M}, {@code @allow-cleartext}, {@code @initial-response always}, {@code @all-or-nothing},
  * {@code @pipelining off}, {@code @chunking off}, {@code @from A}, {@code @to A,B}, {@code @content ESCAPED},
+ * {@code @content-declared-crlf} (the content's supplier says it is in CRLF lines),
  * {@code @messages N}, {@code @transaction-deadline MS}, {@code @dsn-notify X,Y}, {@code @dsn-ret FULL|HDRS}, {@code @envid ID}, {@code @orcpt A},
  * {@code @stage connect|ehlo|tls|auth}, {@code @expect-error Class [message part]}, {@code @expect-refused A,B},
  * {@code @expect-turns N} (client turns between {@code !mark start} and {@code !mark end}),
@@ -110,6 +111,12 @@ record TranscriptCase(String name, String script, Map<String, String> keys) {
 
     MessageContent content() {
         String escaped = get("content").orElse("Subject: test\\r\\n\\r\\nHello\\r\\n");
-        return MessageContent.of(dev.jsmtp.testing.ScriptedServer.unescapeForTests(escaped));
+        byte[] octets = dev.jsmtp.testing.ScriptedServer.unescapeForTests(escaped);
+        if (has("content-declared-crlf")) {
+            // A stream whose supplier says it is in CRLF lines: sent as it is, never scanned.
+            return MessageContent.of(() -> new java.io.ByteArrayInputStream(octets),
+                    java.util.OptionalLong.of(octets.length), dev.jsmtp.BodyType.SEVEN_BIT, false, true);
+        }
+        return MessageContent.of(octets);
     }
 }
