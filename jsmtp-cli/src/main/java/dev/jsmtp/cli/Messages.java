@@ -208,9 +208,13 @@ final class Messages {
      */
     static Prepared raw(byte[] message, Optional<String> from, List<String> to, boolean addHeaderRecipients,
                         boolean removeBcc) throws CliException {
+        return raw(read(message), from, to, addHeaderRecipients, removeBcc);
+    }
+
+    /** An existing message read from memory, for callers that look at its fields before sending it. */
+    static RawMessage read(byte[] message) throws CliException {
         try {
-            return prepare(RawMessage.read(new ByteArrayInputStream(message)), from, to, addHeaderRecipients,
-                    removeBcc);
+            return RawMessage.read(new ByteArrayInputStream(message));
         } catch (MalformedMessageException e) {
             throw CliException.data("the message is malformed: " + e.getMessage());
         } catch (IOException e) {
@@ -222,7 +226,7 @@ final class Messages {
     static Prepared raw(java.nio.file.Path file, Optional<String> from, List<String> to, boolean addHeaderRecipients,
                         boolean removeBcc) throws CliException {
         try {
-            return prepare(RawMessage.of(file), from, to, addHeaderRecipients, removeBcc);
+            return raw(RawMessage.of(file), from, to, addHeaderRecipients, removeBcc);
         } catch (MalformedMessageException e) {
             throw CliException.data(file + " is malformed: " + e.getMessage());
         } catch (IOException e) {
@@ -230,8 +234,9 @@ final class Messages {
         }
     }
 
-    private static Prepared prepare(RawMessage raw, Optional<String> from, List<String> to,
-                                    boolean addHeaderRecipients, boolean removeBcc) throws CliException {
+    /** As {@link #raw(byte[], Optional, List, boolean, boolean)}, for a message already read. */
+    static Prepared raw(RawMessage raw, Optional<String> from, List<String> to, boolean addHeaderRecipients,
+                        boolean removeBcc) throws CliException {
         try {
             checkAddresses("--to", to);
             List<Path> recipients = new ArrayList<>();

@@ -8,7 +8,6 @@ import dev.jsmtp.TranscriptListener;
 import dev.jsmtp.message.RawMessage;
 import dev.jsmtp.message.Rfc5322Date;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -110,23 +109,19 @@ public final class SendmailCommand {
             SendCommand.checkLine("recipient", r);
             recipients.add(BareNames.qualify(r, domain, "recipient"));
         }
-        byte[] message = readMessage(a.ignoreDots());
-        if (a.extractRecipients()) {
-            recipients.addAll(BareNames.addresses(RawMessage.read(new ByteArrayInputStream(message))
-                    .recipientFields(), domain));
-        }
-        message = withMissingFields(message, sender.get());
+        byte[] message = withMissingFields(readMessage(a.ignoreDots()), sender.get());
         if (a.fullName().isPresent() && !hasHeader(message, "From")) {
             SendCommand.checkLine("-F", a.fullName().get());
             String from = "From: \"" + a.fullName().get().replace("\\", "\\\\").replace("\"", "\\\"") + "\" <"
                     + sender.get() + ">\r\n";
-            byte[] prefix = from.getBytes(StandardCharsets.UTF_8);
-            byte[] joined = new byte[prefix.length + message.length];
-            System.arraycopy(prefix, 0, joined, 0, prefix.length);
-            System.arraycopy(message, 0, joined, prefix.length, message.length);
-            message = joined;
+            message = prepend(from.getBytes(StandardCharsets.UTF_8), message);
         }
-        Prepared prepared = Messages.raw(message, sender, recipients, false, true);
+        // Read once: the fields -t takes recipients from, and the message that is sent.
+        RawMessage raw = Messages.read(message);
+        if (a.extractRecipients()) {
+            recipients.addAll(BareNames.addresses(raw.recipientFields(), domain));
+        }
+        Prepared prepared = Messages.raw(raw, sender, recipients, false, true);
         MailParameters.Builder p = MailParameters.builder().notify(a.dsnNotify());
         a.dsnReturn().ifPresent(p::dsnReturn);
         a.envelopeId().ifPresent(p::envelopeId);
@@ -169,10 +164,10 @@ public final class SendmailCommand {
         if (!hasHeader(message, "Message-ID")) {
             Messages.messageId(sender).ifPresent(id -> fields.append("Message-ID: <").append(id).append(">\r\n"));
         }
-        if (fields.length() == 0) {
-            return message;
-        }
-        byte[] prefix = fields.toString().getBytes(StandardCharsets.US_ASCII);
+        return fields.length() == 0 ? message : prepend(fields.toString().getBytes(StandardCharsets.US_ASCII), message);
+    }
+
+    private static byte[] prepend(byte[] prefix, byte[] message) {
         byte[] joined = new byte[prefix.length + message.length];
         System.arraycopy(prefix, 0, joined, 0, prefix.length);
         System.arraycopy(message, 0, joined, prefix.length, message.length);
