@@ -1,6 +1,5 @@
 package dev.jsmtp.wire;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +23,10 @@ public final class CommandWriter {
     static final int KEPT_CHUNK_BUFFER = 64 * 1024;
     private static final byte[] CRLF = {'\r', '\n'};
 
-    private final BufferedOutputStream out;
+    private final OutputStream socketOut;
+    /** The flight being assembled; {@code count} octets of it are unsent. */
+    private final byte[] buffer = new byte[BUFFER_SIZE];
+    private int count;
     private final OutputStream data;
     private long turns;
     private long bytesWritten;
@@ -33,7 +35,7 @@ public final class CommandWriter {
     private byte[] chunkBuffer;
 
     public CommandWriter(OutputStream socketOut) {
-        this.out = new BufferedOutputStream(Objects.requireNonNull(socketOut, "socketOut"), BUFFER_SIZE);
+        this.socketOut = Objects.requireNonNull(socketOut, "socketOut");
         this.data = new DataStream();
     }
 
@@ -72,7 +74,8 @@ public final class CommandWriter {
             turns++;
             unsent = false;
         }
-        out.flush();
+        sendBuffer();
+        socketOut.flush();
     }
 
     /** How many flights were sent: flushes that had something to send. */
@@ -113,10 +116,44 @@ public final class CommandWriter {
                     + " octets with CRLF; the limit is " + maxOctets);
         }
         // Throws only when a long flight overflows the buffer and the partial send fails.
-        out.write(bytes);
-        out.write(CRLF);
+        put(bytes, 0, bytes.length);
+        put(CRLF, 0, CRLF.length);
         bytesWritten += bytes.length + 2;
         unsent = true;
+    }
+
+    /**
+     * Buffers octets. When they do not fit, the buffer is topped up and sent before the rest: what was buffered
+     * (a {@code BDAT} command, say) leaves in the same write as the first content after it, never as a segment
+     * of its own; whole buffers' worth then go straight from the caller's array.
+     */
+    private void put(byte[] b, int off, int len) throws IOException {
+        int room = buffer.length - count;
+        if (len <= room) {
+            System.arraycopy(b, off, buffer, count, len);
+            count += len;
+            return;
+        }
+        System.arraycopy(b, off, buffer, count, room);
+        count = buffer.length;
+        sendBuffer();
+        off += room;
+        len -= room;
+        if (len >= buffer.length) {
+            socketOut.write(b, off, len);
+        } else {
+            System.arraycopy(b, off, buffer, 0, len);
+            count = len;
+        }
+    }
+
+    private void sendBuffer() throws IOException {
+        if (count > 0) {
+            // Reset first: after a failed write the connection is unusable, and nothing is sent twice.
+            int n = count;
+            count = 0;
+            socketOut.write(buffer, 0, n);
+        }
     }
 
     /** The command's first word, escaped and short: never the arguments, which may be credentials. */
@@ -132,14 +169,18 @@ public final class CommandWriter {
 
         @Override
         public void write(int b) throws IOException {
-            out.write(b);
+            if (count == buffer.length) {
+                sendBuffer();
+            }
+            buffer[count++] = (byte) b;
             bytesWritten++;
             unsent = true;
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
+            Objects.checkFromIndexSize(off, len, b.length);
+            put(b, off, len);
             bytesWritten += len;
             unsent = len > 0 || unsent;
         }

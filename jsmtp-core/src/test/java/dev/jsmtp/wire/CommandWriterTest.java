@@ -109,20 +109,65 @@ class CommandWriterTest {
         assertThat((long) socket.bytes.size()).isEqualTo(writer.bytesWritten());
     }
 
+
+    @Test
+    void aCommandLeavesInTheSameWriteAsTheLargeContentAfterIt() throws IOException {
+        // A BDAT command and its 1 MiB chunk: the command must not go out as a tiny segment of its own.
+        byte[] chunk = new byte[1 << 20];
+        java.util.Arrays.fill(chunk, (byte) 'x');
+        chunk[chunk.length - 1] = 'y';
+        writer.write("BDAT 1048576");
+        writer.data().write(chunk, 0, chunk.length);
+        writer.write("BDAT 3 LAST");
+        writer.data().write(new byte[] {'a', 'b', 'c'}, 0, 3);
+        writer.flush();
+
+        assertThat(socket.lengths.get(0)).isGreaterThan(14).isLessThan(chunk.length);
+        assertThat(socket.text()).startsWith("BDAT 1048576\r\nxxx").endsWith("xxy" + "BDAT 3 LAST\r\nabc");
+        assertThat(socket.bytes.size()).isEqualTo(14 + chunk.length + 13 + 3);
+        // Whole buffers go straight from the caller's array: the buffered head, the rest of the chunk, the tail.
+        assertThat(socket.writeCalls).isEqualTo(3);
+        assertThat((long) socket.bytes.size()).isEqualTo(writer.bytesWritten());
+    }
+
+    @Test
+    void singleOctetsAndSmallWritesOverflowingTheBufferKeepTheirOrder() throws IOException {
+        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 5000; i++) {
+            if (random.nextInt(4) == 0) {
+                int b = 'a' + random.nextInt(26);
+                writer.data().write(b);
+                expected.write(b);
+            } else {
+                byte[] run = new byte[random.nextInt(300)];
+                random.nextBytes(run);
+                int off = run.length == 0 ? 0 : random.nextInt(run.length);
+                writer.data().write(run, off, run.length - off);
+                expected.write(run, off, run.length - off);
+            }
+        }
+        writer.flush();
+        assertThat(socket.bytes.toByteArray()).isEqualTo(expected.toByteArray());
+        assertThat(socket.lengths).allMatch(n -> n <= 64 * 1024);
+    }
     static final class CountingStream extends OutputStream {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final java.util.List<Integer> lengths = new java.util.ArrayList<>();
         int writeCalls;
         boolean closed;
 
         @Override
         public void write(int b) {
             writeCalls++;
+            lengths.add(1);
             bytes.write(b);
         }
 
         @Override
         public void write(byte[] b, int off, int len) {
             writeCalls++;
+            lengths.add(len);
             bytes.write(b, off, len);
         }
 

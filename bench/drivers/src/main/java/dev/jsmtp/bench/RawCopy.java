@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
  * The ceiling for one large message: EHLO, MAIL, RCPT and DATA by hand, then the generated message's octets copied
  * straight to the socket (they need no dot-stuffing), the final dot, and the time until the server's 250.
  *
- * <p>Arguments: host port size [data|bdat]; with {@code bdat} the octets go as one {@code BDAT size LAST} chunk.
+ * <p>Arguments: host port size [data|bdat [count]]; with {@code bdat} the octets go as one {@code BDAT size LAST}
+ * chunk. With a count, that many messages are sent one after another on the connection, each timed from its MAIL
+ * to its 250, so a warm JVM can be compared with {@code jsmtp load --messages count}.
  */
 public final class RawCopy {
 
@@ -25,26 +27,38 @@ public final class RawCopy {
             expect(in, "220");
             command(out, "EHLO bench\r\n");
             expect(in, "250");
+            boolean bdat = args.length > 3 && args[3].equals("bdat");
+            int count = args.length > 4 ? Integer.parseInt(args[4]) : 1;
+            long[] latencies = new long[count];
             long start = System.nanoTime();
-            command(out, "MAIL FROM:<load@example.org>\r\n");
-            expect(in, "250");
-            command(out, "RCPT TO:<rcpt1@example.org>\r\n");
-            expect(in, "250");
-            if (args.length > 3 && args[3].equals("bdat")) {
-                command(out, "BDAT " + message.size() + " LAST\r\n");
-                message.writeTo(out);
-                out.flush();
-            } else {
-                command(out, "DATA\r\n");
-                expect(in, "354");
-                message.writeTo(out);
-                command(out, ".\r\n");
+            for (int i = 0; i < count; i++) {
+                long t0 = System.nanoTime();
+                send(in, out, message, bdat);
+                latencies[i] = System.nanoTime() - t0;
             }
-            expect(in, "250");
             long elapsed = System.nanoTime() - start;
             command(out, "QUIT\r\n");
-            System.out.println(Stats.json(1, 0, message.size(), elapsed, new long[] {elapsed}));
+            System.out.println(Stats.json(count, 0, message.size(), elapsed, latencies));
         }
+    }
+
+    private static void send(InputStream in, OutputStream out, GeneratedMessage message, boolean bdat)
+            throws IOException {
+        command(out, "MAIL FROM:<load@example.org>\r\n");
+        expect(in, "250");
+        command(out, "RCPT TO:<rcpt1@example.org>\r\n");
+        expect(in, "250");
+        if (bdat) {
+            command(out, "BDAT " + message.size() + " LAST\r\n");
+            message.writeTo(out);
+            out.flush();
+        } else {
+            command(out, "DATA\r\n");
+            expect(in, "354");
+            message.writeTo(out);
+            command(out, ".\r\n");
+        }
+        expect(in, "250");
     }
 
     private static void command(OutputStream out, String line) throws IOException {
