@@ -59,6 +59,15 @@ final class ComposedContent implements MessageContent {
     }
 
     /**
+     * Always: header fields refuse CR and LF and fold with CRLF, text bodies have every line break turned into
+     * CRLF before they are encoded, and the encoders and boundaries write CRLF only. BDAT can then skip the scan.
+     */
+    @Override
+    public boolean crlfLineEndings() {
+        return true;
+    }
+
+    /**
      * 8bit text bodies when the server offers 8BITMIME; UTF-8 header fields only when an address needs them
      * (then without SMTPUTF8 the transaction fails, as it must, since no 7-bit form of such an address exists).
      */

@@ -1,5 +1,6 @@
 package dev.jsmtp.message;
 
+import dev.jsmtp.MessageContent;
 import dev.jsmtp.Path;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +25,15 @@ class MailMessagePropertyTest {
             String subject = randomText(random, 1 + random.nextInt(40)).strip();
             String name = randomText(random, 1 + random.nextInt(12)).strip().replaceAll("\\s+", " ");
             String body = randomText(random, random.nextInt(400)) + "\n";
+            // Line breaks of every kind inside the text too, which the message must turn into CRLF.
+            for (int i = random.nextInt(6); i > 0; i--) {
+                int at = random.nextInt(body.length());
+                if (Character.isLowSurrogate(body.charAt(at))) {
+                    at--; // never between the halves of a surrogate pair
+                }
+                body = body.substring(0, at) + new String[] {"\r", "\n", "\r\n", "\n\r"}[random.nextInt(4)]
+                        + body.substring(at);
+            }
             String fileName = randomText(random, 1 + random.nextInt(10)).replaceAll("[\\s\\\\/\"]", "_") + ".bin";
             byte[] data = MailMessageRoundTripTest.randomBytes(random.nextInt(2000), round);
             MailMessage m = MailMessage.builder()
@@ -31,6 +41,12 @@ class MailMessagePropertyTest {
                     .to("b@example.org").subject(subject).text(body)
                     .attach(Attachment.of(fileName, data, null)).build();
             byte[] out = MailMessageRoundTripTest.write(m.content());
+            // The content says it is in CRLF lines, so BDAT sends it unscanned: it must be true, 8-bit or not.
+            assertThat(m.content().crlfLineEndings()).isTrue();
+            assertThat(crlfLinesOnly(out)).as("round %d, 7-bit", round).isTrue();
+            MessageContent eightBit = m.content().adaptTo(MailMessageRoundTripTest.ehlo("8BITMIME"));
+            assertThat(eightBit.crlfLineEndings()).isTrue();
+            assertThat(crlfLinesOnly(MailMessageRoundTripTest.write(eightBit))).as("round %d, 8-bit", round).isTrue();
             DecodedMessage mime4j = DecodedMessage.mime4j(out);
             check(mime4j, subject, name, body, fileName, data, round);
             assertThat(mime4j.from()).containsExactly(name + " <a@example.org>");
@@ -59,6 +75,19 @@ class MailMessagePropertyTest {
                 .isEqualTo(body.replace("\r\n", "\n").replace('\r', '\n'));
         assertThat(d.parts().get(1).filename()).as(what).isEqualTo(fileName);
         assertThat(d.parts().get(1).sha256()).as(what).isEqualTo(DecodedMessage.sha256(data));
+    }
+
+    /** Every line ends in CRLF, the last too, and no CR or LF stands alone. */
+    private static boolean crlfLinesOnly(byte[] octets) {
+        for (int i = 0; i < octets.length; i++) {
+            if (octets[i] == '\r' && (i + 1 == octets.length || octets[i + 1] != '\n')) {
+                return false;
+            }
+            if (octets[i] == '\n' && (i == 0 || octets[i - 1] != '\r')) {
+                return false;
+            }
+        }
+        return octets.length >= 2 && octets[octets.length - 1] == '\n';
     }
 
     private static int encodedWordsInFrom(byte[] message) {
