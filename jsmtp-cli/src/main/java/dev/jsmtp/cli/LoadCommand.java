@@ -165,6 +165,12 @@ public final class LoadCommand implements Callable<Integer> {
         if (report.failed() == 0) {
             return OK;
         }
+        // Nothing got through and the reason is one the send command knows (an untrusted certificate, a refused
+        // password, an unknown host): the same exit status as a send would give, not a generic one.
+        SmtpException cause = tally.firstException();
+        if (report.succeeded() == 0 && cause != null) {
+            return ExitCode.of(cause);
+        }
         return tally.anyPermanent() ? UNAVAILABLE : TEMPORARY_FAILURE;
     }
 
@@ -337,6 +343,7 @@ public final class LoadCommand implements Callable<Integer> {
         private final boolean[] ok;
         private final AtomicInteger refusedRecipients = new AtomicInteger();
         private final AtomicReference<String> firstError = new AtomicReference<>();
+        private final AtomicReference<SmtpException> firstException = new AtomicReference<>();
         private volatile boolean anyPermanent;
 
         Tally(int total) {
@@ -368,7 +375,15 @@ public final class LoadCommand implements Callable<Integer> {
         void failed(int index, Exception e) {
             latencyNanos[index] = -1;
             anyPermanent |= !(e instanceof SmtpException s) || !s.isTransient();
-            firstError.compareAndSet(null, Escaping.escape(String.valueOf(e.getMessage())));
+            if (firstError.compareAndSet(null, Escaping.escape(String.valueOf(e.getMessage())))
+                    && e instanceof SmtpException s) {
+                firstException.set(s);
+            }
+        }
+
+        /** The exception behind the first failure, when the first failure was one. */
+        SmtpException firstException() {
+            return firstException.get();
         }
 
         boolean anyPermanent() {
@@ -414,10 +429,15 @@ public final class LoadCommand implements Callable<Integer> {
         String toText() {
             return String.format(Locale.ROOT, "messages %d sent %d failed %d refused-recipients %d size %d%n"
                             + "time %.3f s  %.1f messages/s  %s/s%n"
-                            + "latency ms p50 %.3f p90 %.3f p99 %.3f max %.3f%n"
-                            + "client turns per message %.3f",
+                            + "latency ms p50 %s p90 %s p99 %s max %s%n"
+                            + "client turns per message %s",
                     messages, succeeded, failed, refusedRecipients, messageSize, seconds, messagesPerSecond,
-                    bytes(bytesPerSecond), p50, p90, p99, max, turnsPerMessage);
+                    bytes(bytesPerSecond), text(p50), text(p90), text(p99), text(max), text(turnsPerMessage));
+        }
+
+        /** Three decimals, or a dash where nothing was measured (no message got a reply). */
+        private static String text(double d) {
+            return Double.isFinite(d) ? String.format(Locale.ROOT, "%.3f", d) : "-";
         }
 
         String toJson() {

@@ -124,6 +124,32 @@ class LoadCommandTest {
     }
 
     @Test
+    void anUntrustedCertificateFailsEveryMessageWithTheSendCommandsExitStatus() {
+        GreenMail tls = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS));
+        tls.start();
+        try {
+            String server = "127.0.0.1:" + tls.getSmtps().getPort();
+            int exit = run("--server", server, "--tls", "implicit", "--messages", "3", "--connections", "2");
+
+            // GreenMail's certificate is its own, trusted by nobody: refused, as `send` would (77), nothing sent.
+            assertThat(exit).isEqualTo(77);
+            assertThat(err.toString()).contains("first failure").containsIgnoringCase("certificate");
+            assertThat(out.toString()).contains("messages 3 sent 0 failed 3")
+                    .contains("latency ms p50 - p90 - p99 - max -").contains("client turns per message -");
+            assertThat(tls.getReceivedMessages()).isEmpty();
+
+            out.getBuffer().setLength(0);
+            exit = run("--server", server, "--tls", "implicit", "--insecure-skip-verify", "--messages", "3",
+                    "--connections", "2", "--json");
+            assertThat(exit).as(err.toString()).isZero();
+            assertThat(out.toString()).contains("\"succeeded\":3,\"failed\":0");
+            assertThat(tls.getReceivedMessages()).hasSize(3);
+        } finally {
+            tls.stop();
+        }
+    }
+
+    @Test
     void aWindowOfEightSendsEightTransactionsPerTurn() throws Exception {
         try (SinkServer sink = new SinkServer(true, "250 2.0.0 queued")) {
             assertThat(run("--server", sink.address(), "--tls", "none", "--messages", "40", "--recipients", "3",
