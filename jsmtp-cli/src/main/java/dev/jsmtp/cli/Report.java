@@ -79,7 +79,8 @@ final class Report {
     int stopped(String stage, SmtpConnection c, Optional<String> authenticatedAs) {
         List<String> extensions = new ArrayList<>();
         for (Map.Entry<String, List<String>> e : c.extensions().keywords().entrySet()) {
-            extensions.add(Escaping.escape(e.getKey() + (e.getValue().isEmpty() ? "" : " " + String.join(" ", e.getValue()))));
+            String parameters = e.getValue().isEmpty() ? "" : " " + String.join(" ", e.getValue());
+            extensions.add(Escaping.escape(e.getKey() + parameters));
         }
         Optional<TlsInfo> tls = c.tls();
         if (json) {

@@ -14,8 +14,8 @@ import java.util.function.Function;
 
 /**
  * A loopback SMTP server (RFC 5321) whose replies a test chooses, for the cases real servers will not produce on
- * demand: refused recipients, 4xx, 5xx greetings, malformed replies, stalls, dropped connections. It records every line it receives
- * and the content of each DATA.
+ * demand: refused recipients, 4xx, 5xx greetings, malformed replies, stalls, dropped connections. It records every
+ * line it receives and the content of each DATA.
  */
 final class FakeSmtpServer implements AutoCloseable {
 

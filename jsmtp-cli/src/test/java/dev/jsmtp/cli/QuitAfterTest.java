@@ -62,7 +62,8 @@ class QuitAfterTest {
             TestCli t = run(server.address(), "none", "ehlo", "--json");
             assertThat(t.exit).as(t.err()).isZero();
             assertThat(t.out()).contains("\"quitAfter\":\"ehlo\"")
-                    .contains("\"extensions\":[\"PIPELINING\",\"8BITMIME\",\"ENHANCEDSTATUSCODES\",\"AUTH PLAIN LOGIN\"]")
+                    .contains("\"extensions\":[\"PIPELINING\",\"8BITMIME\",\"ENHANCEDSTATUSCODES\","
+                            + "\"AUTH PLAIN LOGIN\"]")
                     .contains("\"tls\":null");
         }
     }
