@@ -1,19 +1,21 @@
 package dev.jsmtp.cli;
 
-import dev.jsmtp.Escaping;
-
-/** A failure the command reports with one line and a sysexits.h status: bad usage, configuration or input. */
+/**
+ * A failure the command reports with one line and a sysexits.h status: bad usage, configuration or input. Its
+ * message is printable as it is: control characters are escaped, while escapes the core already made (its messages
+ * quote hostile text escaped) are left alone, so that every error line is escaped exactly once.
+ */
 public final class CliException extends Exception {
 
     private final int exitCode;
 
     public CliException(int exitCode, String message) {
-        super(Escaping.escape(message));
+        super(TranscriptPrinter.controlsEscaped(message));
         this.exitCode = exitCode;
     }
 
     public CliException(int exitCode, String message, Throwable cause) {
-        super(Escaping.escape(message), cause);
+        super(TranscriptPrinter.controlsEscaped(message), cause);
         this.exitCode = exitCode;
     }
 

@@ -71,7 +71,7 @@ public final class DemoCommand implements Callable<Integer> {
             try (SmtpClient client = builder.build()) {
                 result = client.send(Envelope.of(DemoServer.ADDRESS, DemoServer.ADDRESS), message());
             } catch (SmtpException e) {
-                cli.err().println("jsmtp: " + e.getMessage());
+                cli.err().println("jsmtp: " + Report.describe(e));
                 return ExitCode.of(e);
             }
             out.println();

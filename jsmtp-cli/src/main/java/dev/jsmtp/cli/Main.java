@@ -1,6 +1,5 @@
 package dev.jsmtp.cli;
 
-import dev.jsmtp.Escaping;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -115,7 +114,8 @@ public final class Main implements Callable<Integer> {
     }
 
     private static int internalError(Cli cli, Exception e) {
-        cli.err().println("jsmtp: internal error: " + Escaping.escape(String.valueOf(e)));
+        // Exceptions from the core quote hostile text escaped already: escape only what is left.
+        cli.err().println("jsmtp: internal error: " + TranscriptPrinter.controlsEscaped(String.valueOf(e)));
         return ExitCode.SOFTWARE;
     }
 

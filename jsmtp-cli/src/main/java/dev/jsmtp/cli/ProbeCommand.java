@@ -61,10 +61,10 @@ public final class ProbeCommand implements Callable<Integer> {
             cli.err().println("jsmtp: " + e.getMessage());
             return e.exitCode();
         } catch (SmtpException e) {
-            cli.err().println("jsmtp: " + Escaping.escape(String.valueOf(e.getMessage())));
+            cli.err().println("jsmtp: " + Report.describe(e));
             return ExitCode.of(e);
         } catch (IOException e) {
-            cli.err().println("jsmtp: " + Escaping.escape(String.valueOf(e.getMessage())));
+            cli.err().println("jsmtp: " + TranscriptPrinter.controlsEscaped(String.valueOf(e.getMessage())));
             return ExitCode.TEMPORARY_FAILURE;
         }
     }
@@ -75,7 +75,7 @@ public final class ProbeCommand implements Callable<Integer> {
         try {
             return probe(account, endpoint);
         } catch (SmtpException e) {
-            cli.err().println("jsmtp: " + Escaping.escape(String.valueOf(e.getMessage())));
+            cli.err().println("jsmtp: " + Report.describe(e));
             Report.hint(e, endpoint.tlsMode()).ifPresent(h -> cli.err().println("jsmtp: hint: " + h));
             return ExitCode.of(e);
         }
@@ -115,7 +115,8 @@ public final class ProbeCommand implements Callable<Integer> {
                 out.println("TLS:           none");
             }
             if (verifyFailure.isPresent()) {
-                out.println("Verified:      NO - " + Escaping.escape(verifyFailure.get()));
+                // The core's message, escaped already.
+                out.println("Verified:      NO - " + TranscriptPrinter.controlsEscaped(verifyFailure.get()));
             } else if (tls.isPresent()) {
                 out.println("Verified:      yes" + (tls.get().verifiedName() == null || tls.get().verifiedName().isEmpty()
                         ? " (not checked: --insecure-skip-verify)" : ", as " + tls.get().verifiedName()));

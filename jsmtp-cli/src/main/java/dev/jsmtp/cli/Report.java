@@ -5,12 +5,15 @@ import dev.jsmtp.RecipientResult;
 import dev.jsmtp.Reply;
 import dev.jsmtp.SendResult;
 import dev.jsmtp.SmtpException;
+import dev.jsmtp.SmtpConnection;
 import dev.jsmtp.SmtpRejectedException;
+import dev.jsmtp.TlsInfo;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * How a command tells its outcome: on success one line (the server's final reply and the accepted recipients) on
@@ -25,6 +28,8 @@ final class Report {
     private final dev.jsmtp.TlsMode tlsMode;
     private boolean sendmailMode;
     private boolean partialHint = true;
+    private boolean transcriptShown;
+    private int recipientCount;
 
     Report(Cli cli, boolean json, String server) {
         this(cli, json, server, null);
@@ -66,6 +71,50 @@ final class Report {
         return stopped(stage, last, List.of());
     }
 
+    /**
+     * A --quit-after run that stopped after EHLO, STARTTLS or AUTH: one line of what that stage established (the
+     * extensions, the TLS session, the identity authenticated as), unless the transcript on standard error shows
+     * it already.
+     */
+    int stopped(String stage, SmtpConnection c, Optional<String> authenticatedAs) {
+        List<String> extensions = new ArrayList<>();
+        for (Map.Entry<String, List<String>> e : c.extensions().keywords().entrySet()) {
+            String parameters = e.getValue().isEmpty() ? "" : " " + String.join(" ", e.getValue());
+            extensions.add(Escaping.escape(e.getKey() + parameters));
+        }
+        Optional<TlsInfo> tls = c.tls();
+        if (json) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("sent", false);
+            o.put("exitCode", ExitCode.OK);
+            o.put("server", server);
+            o.put("quitAfter", stage);
+            o.put("extensions", new ArrayList<Object>(extensions));
+            o.put("tls", tls.map(t -> (Object) Map.<String, Object>of("protocol", t.protocol(),
+                    "cipherSuite", t.cipherSuite())).orElse(null));
+            if (stage.equals("auth")) {
+                o.put("authenticatedAs", authenticatedAs.orElse(null));
+            }
+            cli.out().println(Json.write(o));
+            return ExitCode.OK;
+        }
+        if (transcriptShown) {
+            cli.out().println("quit after " + stage);
+            return ExitCode.OK;
+        }
+        String offers = extensions.isEmpty() ? "the server offers no extensions"
+                : "the server offers " + String.join(", ", extensions);
+        String encryption = tls.map(t -> "TLS " + t.protocol() + " " + t.cipherSuite()).orElse("no TLS");
+        String summary = switch (stage) {
+            case "ehlo" -> offers;
+            case "tls" -> encryption + "; " + offers;
+            default -> authenticatedAs.map(u -> "authenticated as " + Escaping.escape(u))
+                    .orElse("no AUTH (no user given)") + "; " + encryption;
+        };
+        cli.out().println("quit after " + stage + ": " + summary);
+        return ExitCode.OK;
+    }
+
     /** As {@link #stopped(String, Reply)}, after RCPT with --allow-partial: the refused recipients are listed. */
     int stopped(String stage, Reply last, List<RecipientResult> refused) {
         if (json) {
@@ -90,7 +139,7 @@ final class Report {
         int code = ExitCode.of(e);
         List<RecipientResult> refused = e instanceof SmtpRejectedException r ? r.refusedRecipients() : List.of();
         if (json) {
-            Map<String, Object> o = failure(code, e.getMessage());
+            Map<String, Object> o = failure(code, describe(e));
             // As the exit status says: 75 means a later try can help (ambiguous says whether it may duplicate).
             o.put("transient", code == ExitCode.TEMPORARY_FAILURE);
             o.put("ambiguous", e.isAmbiguous());
@@ -104,14 +153,31 @@ final class Report {
             for (RecipientResult r : refused) {
                 cli.err().println("jsmtp: refused " + line(r));
             }
-            cli.err().println("jsmtp: nothing was sent" + (partialHint
+            // The advice makes sense only when some recipient was accepted (unknown count: assume so).
+            boolean someAccepted = recipientCount == 0 || refused.size() < recipientCount;
+            cli.err().println("jsmtp: nothing was sent" + (partialHint && someAccepted
                     ? " (use --allow-partial to deliver to the accepted recipients)" : ""));
         } else {
-            cli.err().println("jsmtp: " + TranscriptPrinter.controlsEscaped(String.valueOf(e.getMessage())));
+            cli.err().println("jsmtp: " + describe(e));
             hint(e, tlsMode, sendmailMode).ifPresent(h -> cli.err().println("jsmtp: hint: " + h));
         }
         return code;
     }
+
+    /**
+     * The one line for a failure of the conversation, escaped once: the core's message (which quotes server text
+     * escaped already), except for a refusing greeting, which the core names as a refused "(connect)" command.
+     */
+    static String describe(SmtpException e) {
+        if (e instanceof SmtpRejectedException r && r.command().equals(GREETING) && r.refusedRecipients().isEmpty()) {
+            return "the server refused the session in its greeting: " + Escaping.escape(r.reply().toString())
+                    + (e.server().isEmpty() ? "" : " (" + Escaping.escape(e.server()) + ")");
+        }
+        return TranscriptPrinter.controlsEscaped(String.valueOf(e.getMessage()));
+    }
+
+    /** The command the core's {@link SmtpRejectedException} names for a 4yz or 5yz greeting (RFC 5321 §3.1). */
+    private static final String GREETING = "(connect)";
 
     /** A likely cause the error message cannot know, such as a plain-text greeting awaited on a TLS port. */
     static java.util.Optional<String> hint(SmtpException e, dev.jsmtp.TlsMode mode) {
@@ -119,6 +185,15 @@ final class Report {
     }
 
     private static java.util.Optional<String> hint(SmtpException e, dev.jsmtp.TlsMode mode, boolean sendmailMode) {
+        if (e instanceof SmtpRejectedException r && r.command().equals(GREETING)) {
+            if (r.reply().code() == 421) {
+                return java.util.Optional.of("421 means the server is busy or shutting down; try again later");
+            }
+            if (r.reply().code() == 554) {
+                return java.util.Optional.of("554 at the greeting means the server takes no mail from this client "
+                        + "(often its address or a block list): nothing will be accepted on this connection");
+            }
+        }
         if (e instanceof dev.jsmtp.SmtpTimeoutException t && t.waitingFor().contains("greeting")
                 && !t.waitingFor().contains("partial reply") && mode != null && mode != dev.jsmtp.TlsMode.IMPLICIT) {
             return java.util.Optional.of("a server that says nothing may expect TLS from the first byte "
@@ -131,6 +206,18 @@ final class Report {
     Report sendmailMode() {
         sendmailMode = true;
         partialHint = false;
+        return this;
+    }
+
+    /** With -v: the transcript on standard error shows every reply, so --quit-after's summary is not repeated. */
+    Report transcriptShown() {
+        transcriptShown = true;
+        return this;
+    }
+
+    /** How many recipients the envelope has, so that advice to use --allow-partial comes only when it can help. */
+    Report recipients(int count) {
+        recipientCount = count;
         return this;
     }
 

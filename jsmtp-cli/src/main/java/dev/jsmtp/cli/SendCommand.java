@@ -152,9 +152,15 @@ public final class SendCommand implements Callable<Integer> {
         if (allowPartial) {
             report.partialAllowed();
         }
+        if (connection.transcript) {
+            report.transcriptShown();
+        }
+        if (prepared != null) {
+            report.recipients(prepared.envelope().forwardPaths().size());
+        }
         try (SmtpClient client = builder.build()) {
             if (stop.isPresent()) {
-                return quitAfter(client, stop.get(), prepared, report);
+                return quitAfter(client, stop.get(), prepared, report, credentials);
             }
             return report.sent(ClientFactory.sendOne(client, credentials, prepared.envelope(),
                     ProgressContent.wrap(prepared.content(), cli)));
@@ -163,8 +169,13 @@ public final class SendCommand implements Callable<Integer> {
         }
     }
 
-    private int quitAfter(SmtpClient client, Stage stop, Prepared prepared, Report report) throws IOException {
+    private int quitAfter(SmtpClient client, Stage stop, Prepared prepared, Report report,
+                          Optional<Credentials> credentials) throws IOException {
         try (SmtpConnection c = client.connect(stop.connectionStage)) {
+            if (stop == Stage.EHLO || stop == Stage.TLS || stop == Stage.AUTH) {
+                return report.stopped(stop.name().toLowerCase(Locale.ROOT), c,
+                        credentials.map(Credentials::username));
+            }
             Reply last = stop == Stage.CONNECT ? c.greeting() : null;
             if (stop.ordinal() >= Stage.MAIL.ordinal()) {
                 last = c.mail(prepared.envelope(), prepared.content());

@@ -45,7 +45,8 @@ public final class TranscriptPrinter implements TranscriptListener {
 
     /**
      * The text with any control character escaped. The core escapes already; this is a second line of defence
-     * that leaves the core's escapes (and their backslashes) as they are, so they are not doubled.
+     * that leaves the core's escapes (and their backslashes) as they are, so they are not doubled. Every error line
+     * the command prints goes through it (or is built from {@code Escaping.escape} of raw text), never through both.
      */
     static String controlsEscaped(String text) {
         StringBuilder sb = null;

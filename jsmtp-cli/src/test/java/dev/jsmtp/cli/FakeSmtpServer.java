@@ -14,13 +14,16 @@ import java.util.function.Function;
 
 /**
  * A loopback SMTP server (RFC 5321) whose replies a test chooses, for the cases real servers will not produce on
- * demand: refused recipients, 4xx, 5xx greetings, malformed replies, stalls. It records every line it receives
- * and the content of each DATA.
+ * demand: refused recipients, 4xx, 5xx greetings, malformed replies, stalls, dropped connections. It records every
+ * line it receives and the content of each DATA.
  */
 final class FakeSmtpServer implements AutoCloseable {
 
     /** Reply text that makes the server go silent (for timeouts). */
     static final String STALL = "(stall)";
+
+    /** Reply text that makes the server close the connection without a reply (a crash, a dropped link). */
+    static final String CLOSE = "(close)";
 
     static final String EHLO_PLAIN = "250-fake.example.org\r\n250-PIPELINING\r\n250-8BITMIME\r\n"
             + "250-ENHANCEDSTATUSCODES\r\n250 AUTH PLAIN LOGIN";
@@ -92,6 +95,9 @@ final class FakeSmtpServer implements AutoCloseable {
                 stall(in);
                 return;
             }
+            if (reply.equals(CLOSE)) {
+                return;
+            }
             write(out, reply);
             if (reply.startsWith("334")) {
                 // SASL: AUTH LOGIN asks for the user then the password; AUTH PLAIN for one response.
@@ -114,6 +120,9 @@ final class FakeSmtpServer implements AutoCloseable {
                 String end = replies.apply(".");
                 if (STALL.equals(end)) {
                     stall(in);
+                    return;
+                }
+                if (CLOSE.equals(end)) {
                     return;
                 }
                 write(out, end != null ? end : "250 2.0.0 queued as FAKE1");
