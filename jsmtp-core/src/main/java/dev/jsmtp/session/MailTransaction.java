@@ -468,6 +468,10 @@ final class MailTransaction {
             // BDAT counts octets and needs no dot-stuffing: content already in CRLF lines goes to the chunks
             // without the line-break scan, which is most of the client's work on a large message.
             CrlfOutputStream body = content.crlfLineEndings() ? null : new CrlfOutputStream(chunker);
+            if (body == null && content.size().isPresent()) {
+                // Octets sent as they are, and their number known: chunks before the last need no buffer copy.
+                chunker.expectSize(content.size().getAsLong());
+            }
             summariseContent();
             writeTranscribed(body != null ? body : chunker);
             try {
@@ -483,6 +487,11 @@ final class MailTransaction {
                 throw io.failure(e.socketCause(), "message data", config.timeouts().write(), endOfDataSent);
             } catch (Abort e) {
                 throw e.cause;
+            } catch (BdatChunker.ContentEndedEarly e) {
+                // A chunk was announced for octets that never came: only closing the connection ends it unsent.
+                session.fail();
+                throw new IOException(e.getMessage() + "; the connection was closed so no partial message is "
+                        + "delivered", e);
             }
             if (!lastReply.isPositive()) {
                 throw rejectAndReset("BDAT LAST", lastReply);

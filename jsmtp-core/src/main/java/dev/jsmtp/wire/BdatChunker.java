@@ -12,6 +12,10 @@ import java.util.Objects;
  *
  * <p>The content must already be CRLF-normalised ({@link CrlfOutputStream}); nothing is dot-stuffed. Closing the
  * chunker does not finish it, so an aborted copy never looks like a complete message.
+ *
+ * <p>When the content's size is known ({@link #expectSize}), every chunk but the last is announced before its
+ * octets exist and they go straight from the caller's arrays to the writer, with no copy; the last is buffered as
+ * always, so it still carries data and {@code LAST} is sent only once the content has really ended.
  */
 public final class BdatChunker extends OutputStream {
 
@@ -26,6 +30,18 @@ public final class BdatChunker extends OutputStream {
     private byte[] chunk;
     private int count;
     private boolean finished;
+    /** Octets of a known-size content not yet in any chunk; -1 when the size is unknown or the last chunk began. */
+    private long unannounced = -1;
+    /** Octets still owed to the chunk announced ahead of them; 0 when no such chunk is open. */
+    private int owed;
+    private int announced;
+
+    /** A content that ended before the size it declared, inside a chunk announced for octets that never came. */
+    public static final class ContentEndedEarly extends IOException {
+        ContentEndedEarly(long missing) {
+            super("the message content ended " + missing + " octets before its declared size");
+        }
+    }
 
     public BdatChunker(CommandWriter out, int chunkSize, ChunkListener listener) {
         if (chunkSize < 1) {
@@ -38,9 +54,29 @@ public final class BdatChunker extends OutputStream {
         this.chunk = out.lendChunkBuffer(Math.min(chunkSize, 8192));
     }
 
+    /**
+     * Says how many octets will be written in all, before the first write, so that chunks before the last can be
+     * sent without buffering. Writing fewer then fails at {@link #finish()} with {@link ContentEndedEarly}, and the
+     * connection must be closed (a chunk was announced for octets that never came); writing more is sent correctly.
+     */
+    public void expectSize(long size) {
+        if (size < 0) {
+            throw new IllegalArgumentException("size must not be negative: " + size);
+        }
+        if (count != 0 || owed != 0 || finished) {
+            throw new IllegalStateException("the size must be given before the content");
+        }
+        unannounced = size;
+    }
+
     @Override
     public void write(int b) throws IOException {
         checkOpen();
+        if (owed > 0 || announceAhead()) {
+            out.data().write(b);
+            paid(1);
+            return;
+        }
         if (count == chunkSize) {
             sendChunk(chunk, 0, count, false);
             count = 0;
@@ -54,6 +90,14 @@ public final class BdatChunker extends OutputStream {
         checkOpen();
         Objects.checkFromIndexSize(off, len, b.length);
         while (len > 0) {
+            if (owed > 0 || announceAhead()) {
+                int n = Math.min(len, owed);
+                out.data().write(b, off, n);
+                off += n;
+                len -= n;
+                paid(n);
+                continue;
+            }
             if (count == chunkSize) {
                 sendChunk(chunk, 0, count, false);
                 count = 0;
@@ -106,6 +150,11 @@ public final class BdatChunker extends OutputStream {
             return;
         }
         finished = true;
+        if (owed > 0 || unannounced > 0) {
+            // Short of its declared size: never complete it as if it were whole, even on a chunk boundary.
+            out.giveBackChunkBuffer(chunk);
+            throw new ContentEndedEarly(owed + Math.max(0, unannounced));
+        }
         try {
             sendChunk(chunk, 0, count, true);
         } finally {
@@ -122,6 +171,33 @@ public final class BdatChunker extends OutputStream {
     /** Does not finish the message, and closes nothing. */
     @Override
     public void close() {
+    }
+
+    /**
+     * With a known size and nothing buffered, announces the next chunk when it cannot be the last, so its octets
+     * can follow unbuffered; once the rest fits in one chunk, buffering takes over for good.
+     */
+    private boolean announceAhead() throws IOException {
+        if (unannounced < 0 || count != 0) {
+            return false;
+        }
+        if (unannounced <= chunkSize) {
+            unannounced = -1;
+            return false;
+        }
+        announced = chunkSize;
+        owed = chunkSize;
+        unannounced -= chunkSize;
+        out.write("BDAT " + announced);
+        return true;
+    }
+
+    /** Counts octets written to an announced chunk; the listener hears of the chunk once it is complete. */
+    private void paid(int n) throws IOException {
+        owed -= n;
+        if (owed == 0 && listener != null) {
+            listener.chunkWritten(announced, false);
+        }
     }
 
     /** Grows the buffer (never past the chunk size) so that {@code n} more octets fit. */

@@ -146,6 +146,80 @@ class BdatChunkerTest {
     }
 
     @Test
+    void aKnownSizeGivesTheSameChunksWhateverTheWriteSizesAndTheSizeGrowingInTheListener() throws IOException {
+        // Chunks before the last go straight from the caller's arrays; what reaches the wire must not change.
+        byte[] content = new byte[57];
+        for (int i = 0; i < content.length; i++) {
+            content[i] = (byte) ('A' + i % 50);
+        }
+        for (int length = 0; length <= content.length; length++) {
+            for (int writeSize = 1; writeSize <= 23; writeSize += 2) {
+                String buffered = chunked(content, length, writeSize, -1);
+                assertThat(chunked(content, length, writeSize, length)).as("%d octets in writes of %d", length,
+                        writeSize).isEqualTo(buffered);
+                // Longer than declared (a supplier that under-counts) is still sent whole and correctly.
+                if (length > 0) {
+                    assertThat(chunked(content, length, writeSize, length - 1)).isEqualTo(buffered);
+                    assertThat(chunked(content, length, writeSize, length / 3)).isEqualTo(buffered);
+                }
+            }
+        }
+    }
+
+    @Test
+    void contentEndingBeforeItsKnownSizeIsNeverCompletedAsAMessage() throws IOException {
+        // Ends inside a chunk announced ahead of its octets, and on a chunk boundary: either way, no LAST.
+        for (int written : new int[] {5, 10, 20}) {
+            socket.reset();
+            CommandWriter out = new CommandWriter(socket);
+            BdatChunker chunker = new BdatChunker(out, 10, this::record);
+            chunker.expectSize(35);
+            chunker.write(new byte[written], 0, written);
+            assertThatThrownBy(chunker::finish).isInstanceOf(BdatChunker.ContentEndedEarly.class)
+                    .hasMessage("the message content ended " + (35 - written) + " octets before its declared size");
+            out.flush();
+            assertThat(socket.toString(StandardCharsets.US_ASCII)).as("%d written", written).doesNotContain("LAST");
+        }
+    }
+
+    @Test
+    void theSizeMustComeBeforeTheContent() throws IOException {
+        BdatChunker chunker = new BdatChunker(writer, 10, this::record);
+        chunker.write('a');
+        assertThatThrownBy(() -> chunker.expectSize(5)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> new BdatChunker(writer, 10, null).expectSize(-1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** The wire octets and listener calls for {@code length} octets written in pieces; size -1 means unknown. */
+    private String chunked(byte[] content, int length, int writeSize, long size) throws IOException {
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        CommandWriter out = new CommandWriter(wire);
+        List<String> heard = new ArrayList<>();
+        BdatChunker[] self = new BdatChunker[1];
+        // As the session does: a small first chunk, then larger ones once the envelope was accepted.
+        BdatChunker chunker = new BdatChunker(out, 4, (chunkSize, last) -> {
+            heard.add(chunkSize + (last ? " last" : ""));
+            self[0].chunkSize(10);
+        });
+        self[0] = chunker;
+        if (size >= 0) {
+            chunker.expectSize(size);
+        }
+        for (int at = 0; at < length; at += writeSize) {
+            int n = Math.min(writeSize, length - at);
+            if (n == 1) {
+                chunker.write(content[at]);
+            } else {
+                chunker.write(content, at, n);
+            }
+        }
+        chunker.finish();
+        out.flush();
+        return wire.toString(StandardCharsets.US_ASCII) + " " + heard;
+    }
+
+    @Test
     void chunkSizeMustBePositive() {
         assertThatThrownBy(() -> new BdatChunker(writer, 0, null)).isInstanceOf(IllegalArgumentException.class);
     }
