@@ -82,7 +82,9 @@ public interface MessageContent {
 
     /**
      * As {@link #of(StreamSupplier, OptionalLong, BodyType, boolean)}, for a stream the caller knows to be in
-     * CRLF line format ({@link #crlfLineEndings()}), such as one it generates.
+     * CRLF line format ({@link #crlfLineEndings()}), such as one it generates. With a size, BDAT announces chunks
+     * before their octets are read, so a stream that ends short of its size fails the send and closes the
+     * connection (the message is not delivered); one that runs longer is still sent whole.
      */
     static MessageContent of(StreamSupplier stream, OptionalLong size, BodyType bodyType, boolean smtpUtf8,
                              boolean crlfLineEndings) {
