@@ -40,12 +40,15 @@ final class ConnectionPool {
     static final class Lease {
         final Session session;
         final boolean reused;
+        /** True when the end-of-stream probe ran as the session was lent: a reuse that found it sound. */
+        final boolean probed;
         int messages;
         long idleSince;
 
-        private Lease(Session session, boolean reused, int messages) {
+        private Lease(Session session, boolean reused, boolean probed, int messages) {
             this.session = session;
             this.reused = reused;
+            this.probed = probed;
             this.messages = messages;
         }
     }
@@ -112,16 +115,17 @@ final class ConnectionPool {
             }
             if (candidate != null) {
                 long idleNanos = ticker.nanoTime() - candidate.idleSince;
-                if (candidate.session.isStale(idleNanos >= EOF_PROBE_AFTER_IDLE.toNanos())) {
+                boolean probe = idleNanos >= EOF_PROBE_AFTER_IDLE.toNanos();
+                if (candidate.session.isStale(probe)) {
                     discard(candidate);
                     continue;
                 }
-                return new Lease(candidate.session, true, candidate.messages);
+                return new Lease(candidate.session, true, probe, candidate.messages);
             }
             try {
                 Session session = connector.open();
                 connectionsOpened.incrementAndGet();
-                return new Lease(session, false, 0);
+                return new Lease(session, false, false, 0);
             } catch (IOException | RuntimeException e) {
                 freeSlot();
                 throw e;

@@ -344,9 +344,15 @@ public final class PooledTransport implements AutoCloseable {
 
     private void runBatch(List<Job> batch, ConnectionPool.Lease lease) {
         Session session = lease.session;
+        // A message cancelled while it waited (for the rate limit, for a connection) must not be written: its
+        // caller was told nothing was delivered.
+        batch = batch.stream().filter(job -> job.bind(session)).toList();
+        if (batch.isEmpty()) {
+            pool.release(lease);
+            return;
+        }
         List<PipelinedBatch.Item> items = new ArrayList<>();
         for (Job job : batch) {
-            job.current = session;
             items.add(new PipelinedBatch.Item(job.message.envelope(), job.message.content()));
         }
         long turnsBefore = session.clientTurns();
@@ -355,7 +361,7 @@ public final class PooledTransport implements AutoCloseable {
             result = PipelinedBatch.run(session, items);
         } catch (RuntimeException e) {
             // A bug or a refused argument: nothing is known about the flight, so the connection goes.
-            batch.forEach(job -> job.current = null);
+            batch.forEach(Job::unbind);
             pool.discard(lease);
             batch.forEach(job -> job.future.completeExceptionally(e));
             return;
@@ -363,9 +369,7 @@ public final class PooledTransport implements AutoCloseable {
         clientTurns.addAndGet(session.clientTurns() - turnsBefore);
         transactions.addAndGet(batch.size());
         lease.messages += batch.size();
-        for (Job job : batch) {
-            job.current = null;
-        }
+        batch.forEach(Job::unbind);
         pool.release(lease);
         if (result.fallBack()) {
             pipelinedTransactions.set(false);
@@ -403,10 +407,29 @@ public final class PooledTransport implements AutoCloseable {
 
     private void send(Job job, ConnectionPool.Lease lease) {
         try {
-            job.future.complete(attempt(job, lease));
+            job.future.complete(attempt(job, soundBeforeCommit(job, lease)));
         } catch (Exception e) {
             afterFailure(job, e);
         }
+    }
+
+    /**
+     * {@code lease}, or a fresh session when {@code lease} is a reused one the server has closed and this send
+     * would write its end of data before any reply. The pool probes only sessions idle a while; one reused at once
+     * may have been closed right after its last reply (a server ending sessions silently), and then the failure
+     * would come only after {@code BDAT LAST} was written: ambiguous, though the server never saw the message.
+     * The 1 ms probe is paid only for such sends; without CHUNKING the first reply comes before the end of data
+     * and {@link #attempt} replaces a dead session transparently.
+     */
+    private ConnectionPool.Lease soundBeforeCommit(Job job, ConnectionPool.Lease lease)
+            throws IOException, InterruptedException {
+        if (!lease.reused || lease.probed
+                || !PipelinedBatch.endOfDataInFirstFlight(lease.session, job.message.content())
+                || !lease.session.isStale(true)) {
+            return lease;
+        }
+        pool.discard(lease);
+        return pool.acquire(true);
     }
 
     /**
@@ -417,9 +440,8 @@ public final class PooledTransport implements AutoCloseable {
         ConnectionPool.Lease lease = first;
         Session session = lease.session;
         long repliesBefore = session.repliesRead();
-        job.current = session;
         try {
-            if (job.cancelled || job.future.isDone()) {
+            if (!job.bind(session)) {
                 throw new CancellationException();
             }
             SendResult result = send(session, job);
@@ -432,20 +454,19 @@ public final class PooledTransport implements AutoCloseable {
             if (!stale) {
                 throw e;
             }
-            job.current = null;
+            job.unbind();
             pool.release(lease);
             lease = null; // released: the finally block must not release it twice
             lease = pool.acquire(true);
             session = lease.session;
-            job.current = session;
-            if (job.cancelled) {
+            if (!job.bind(session)) {
                 throw new CancellationException();
             }
             SendResult result = send(session, job);
             lease.messages++;
             return result;
         } finally {
-            job.current = null;
+            job.unbind();
             if (lease != null) {
                 pool.release(lease);
             }
@@ -511,7 +532,9 @@ public final class PooledTransport implements AutoCloseable {
     private static final class Job implements SendFuture.Canceller {
         final OutgoingMessage message;
         final SendFuture future;
-        volatile Session current;
+        // Guarded by this job: a cancel aborts only the session the job holds at that moment, never one it has
+        // already given back to the pool (and that may now carry another caller's transaction).
+        private Session current;
         volatile boolean cancelled;
         int attempts;
         long firstAttemptNanos;
@@ -528,9 +551,22 @@ public final class PooledTransport implements AutoCloseable {
             }
         }
 
+        /** Makes {@code session} the one a cancel closes; false when the job was cancelled (send nothing). */
+        synchronized boolean bind(Session session) {
+            if (cancelled || future.isDone()) {
+                return false;
+            }
+            current = session;
+            return true;
+        }
+
+        /** Before the session goes back to the pool. */
+        synchronized void unbind() {
+            current = null;
+        }
+
         @Override
-        public boolean cancelSend() {
-            // Written before current is read; attempt() writes current before reading this: one of them sees the other.
+        public synchronized boolean cancelSend() {
             cancelled = true;
             Session session = current;
             if (session == null) {

@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * its own thread; EHLO announces the given extensions; MAIL, RCPT, DATA, BDAT, RSET, NOOP, AUTH and QUIT are
  * answered (AUTH: 235 unless a hook says otherwise). A {@link Hook} may replace any reply, close the connection
  * ({@code "!close"}) or stop answering ({@code "!stall"}); it is also called with {@code "<eod>"} once a
- * message's data has arrived, before its final reply. With {@code keep} false, message data is counted, not
+ * message's data has arrived, before its final reply, where {@code "!deliverThenClose"} delivers the message,
+ * sends its 250 and closes the connection at once (a server ending a session silently after a reply). With {@code keep} false, message data is counted, not
  * kept (a discard server).
  */
 public final class FakeSmtpServer implements AutoCloseable {
@@ -50,6 +51,9 @@ public final class FakeSmtpServer implements AutoCloseable {
         }
     }
 
+    /** Hook answer to {@code "<eod>"}: deliver, reply 250, then close the connection without a 421. */
+    public static final String CLOSE_AFTER_REPLY = "!deliverThenClose";
+
     private final ServerSocket listener;
     private final List<String> extensions;
     private final boolean keep;
@@ -62,6 +66,7 @@ public final class FakeSmtpServer implements AutoCloseable {
     private final AtomicInteger maxConcurrent = new AtomicInteger();
     private final AtomicInteger quits = new AtomicInteger();
     private final AtomicInteger closedByClient = new AtomicInteger();
+    private final AtomicInteger closedByServer = new AtomicInteger();
     private final AtomicLong octets = new AtomicLong();
 
     public FakeSmtpServer(List<String> extensions, boolean keep) throws IOException {
@@ -122,6 +127,11 @@ public final class FakeSmtpServer implements AutoCloseable {
         return closedByClient.get();
     }
 
+    /** Connections the server closed right after a reply ({@link #CLOSE_AFTER_REPLY}). */
+    public int closedByServer() {
+        return closedByServer.get();
+    }
+
     /** Message octets received in all (data and BDAT chunks). */
     public long octets() {
         return octets.get();
@@ -175,6 +185,12 @@ public final class FakeSmtpServer implements AutoCloseable {
                         if (act(eod, socket, in)) {
                             return;
                         }
+                        if (CLOSE_AFTER_REPLY.equals(eod)) {
+                            write(out, deliver(c, from, to, data, null));
+                            socket.close();
+                            closedByServer.incrementAndGet();
+                            return;
+                        }
                         write(out, deliver(c, from, to, data, eod));
                         from = null;
                         to = new ArrayList<>();
@@ -214,6 +230,12 @@ public final class FakeSmtpServer implements AutoCloseable {
                         readDotted(in, data);
                         String eod = hook.reply(c, "<eod>");
                         if (act(eod, socket, in)) {
+                            return;
+                        }
+                        if (CLOSE_AFTER_REPLY.equals(eod)) {
+                            write(out, deliver(c, from, to, data, null));
+                            socket.close();
+                            closedByServer.incrementAndGet();
                             return;
                         }
                         write(out, deliver(c, from, to, data, eod));

@@ -1,0 +1,189 @@
+package dev.jsmtp.transport;
+
+import dev.jsmtp.AccessToken;
+import dev.jsmtp.BulkResult;
+import dev.jsmtp.Credentials;
+import dev.jsmtp.OutgoingMessage;
+import dev.jsmtp.RetryPolicy;
+import dev.jsmtp.SendFuture;
+import dev.jsmtp.SendOutcome;
+import dev.jsmtp.SendResult;
+import dev.jsmtp.TokenProvider;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Edge cases of the pool that issue #7 names: a connection the server closed right after its reply, a cancel
+ * racing a pipelined flight, the pool's key ignoring secrets, message limits with pipelined flights, and a
+ * pooled flight lost after its ends of data.
+ */
+class PoolEdgeCaseTest {
+
+    private final FakeTicker ticker = new FakeTicker();
+
+    private static PooledTransport transport(FakeSmtpServer server, Credentials credentials, int maxConnections,
+                                             int perConnection, int rate, int window, Ticker ticker) {
+        return new PooledTransport(PooledTransportTest.config(server.port(), credentials),
+                new PooledTransport.Settings(maxConnections, perConnection, Duration.ofSeconds(30), rate,
+                        RetryPolicy.DEFAULTS, window), ticker, () -> 0.5);
+    }
+
+    private static List<String> deliveredTo(FakeSmtpServer server) {
+        return server.deliveries().stream().map(d -> d.to().get(0)).toList();
+    }
+
+    @Test
+    void aConnectionTheServerClosedRightAfterItsReplyIsReplacedBeforeTheMessageIsCommitted() throws Exception {
+        // A pipelining and chunking server: the whole next transaction, BDAT LAST included, would go in one
+        // flight, so the closed connection must be noticed before anything is written, even when reused at once.
+        try (FakeSmtpServer server = FakeSmtpServer.modern();
+             PooledTransport t = transport(server, null, 1, 100, 0, 1, ticker)) {
+            server.hook((c, line) -> line.equals("<eod>") && c.id == 1 ? FakeSmtpServer.CLOSE_AFTER_REPLY : null);
+            t.send(PooledTransportTest.message(1));
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (server.closedByServer() == 0 && System.nanoTime() < end) {
+                Thread.sleep(5); // the server thread's close, not time in the pool's logic (the ticker stands still)
+            }
+            SendResult r = t.send(PooledTransportTest.message(2));
+            assertThat(r.finalReply().code()).isEqualTo(250);
+            assertThat(server.connections()).isEqualTo(2);
+            assertThat(deliveredTo(server)).containsExactly("rcpt1@example.org", "rcpt2@example.org");
+            assertThat(t.retries()).isZero();
+        }
+    }
+
+    @Test
+    void aPipelinedMessageCancelledWhileWaitingForTheRateLimitIsNeverSent() throws Exception {
+        CountDownLatch sleeping = new CountDownLatch(1);
+        CountDownLatch wake = new CountDownLatch(1);
+        AtomicInteger sleeps = new AtomicInteger();
+        Ticker blocking = new Ticker() {
+            @Override
+            public long nanoTime() {
+                return ticker.nanoTime();
+            }
+
+            @Override
+            public void sleep(long nanos) throws InterruptedException {
+                if (sleeps.incrementAndGet() == 1) {
+                    sleeping.countDown();
+                    assertThat(wake.await(10, TimeUnit.SECONDS)).isTrue();
+                }
+                ticker.sleep(nanos);
+            }
+        };
+        try (FakeSmtpServer server = FakeSmtpServer.modern();
+             PooledTransport t = transport(server, null, 1, 100, 60, 8, blocking)) {
+            t.sendAsync(PooledTransportTest.message(1)).get(10, TimeUnit.SECONDS);
+            OutgoingMessage second = PooledTransportTest.message(2);
+            SendFuture f = t.sendAsync(second); // waits a second for its slot: the ticker holds it there
+            assertThat(sleeping.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(f.cancel(true)).isTrue();
+            assertThat(f.outcome()).isEqualTo(new SendOutcome.Cancelled(second, false));
+            wake.countDown();
+            t.sendAsync(PooledTransportTest.message(3)).get(10, TimeUnit.SECONDS);
+            // "Cancelled, nothing delivered" must be true: the server never saw the second message.
+            assertThat(deliveredTo(server)).containsExactly("rcpt1@example.org", "rcpt3@example.org");
+            assertThat(server.commands()).noneMatch(c -> c.contains("rcpt2@"));
+        }
+    }
+
+    @Test
+    void aRefreshedTokenKeepsUsingThePooledConnection() throws Exception {
+        AtomicInteger issued = new AtomicInteger();
+        TokenProvider rotating = new TokenProvider() {
+            @Override
+            public AccessToken token() {
+                return AccessToken.of("token-" + issued.incrementAndGet()); // a new value at every call
+            }
+
+            @Override
+            public void invalidate(AccessToken rejected) {
+            }
+        };
+        try (FakeSmtpServer server = FakeSmtpServer.modern();
+             PooledTransport t = transport(server, Credentials.oauth2("me@example.org", rotating), 2, 100, 0, 1,
+                     ticker)) {
+            for (int i = 0; i < 4; i++) {
+                t.send(PooledTransportTest.message(i));
+            }
+            assertThat(server.connections()).isEqualTo(1);
+            assertThat(server.commandCount("AUTH")).isEqualTo(1);
+            assertThat(server.deliveries()).hasSize(4);
+        }
+    }
+
+    @Test
+    void theEndpointNamesTheIdentityNeverTheSecret() {
+        Endpoint a = Endpoint.of(PooledTransportTest.config(25, Credentials.password("me@example.org", "old")));
+        Endpoint b = Endpoint.of(PooledTransportTest.config(25, Credentials.password("me@example.org", "new")));
+        Endpoint c = Endpoint.of(PooledTransportTest.config(25, Credentials.oauth2("me@example.org",
+                TokenProvider.of("secret-token"))));
+        Endpoint other = Endpoint.of(PooledTransportTest.config(25, Credentials.password("you@example.org", "old")));
+        assertThat(a).isEqualTo(b).isEqualTo(c).hasSameHashCodeAs(b);
+        assertThat(a).isNotEqualTo(other);
+        assertThat(a.toString()).doesNotContain("old").doesNotContain("secret-token");
+    }
+
+    @Test
+    void pipelinedFlightsKeepTheMessagesPerConnectionLimit() throws Exception {
+        try (FakeSmtpServer server = FakeSmtpServer.modern();
+             PooledTransport t = transport(server, null, 2, 5, 0, 8, ticker)) {
+            BulkResult result = t.sendAll(IntStream.range(0, 40).mapToObj(PooledTransportTest::message).iterator(),
+                    o -> { });
+            assertThat(result.sent()).isEqualTo(40);
+            assertThat(server.deliveries().stream().collect(Collectors.groupingBy(FakeSmtpServer.Delivery::connection,
+                    Collectors.counting())).values()).allMatch(n -> n <= 5);
+            assertThat(server.connections()).isGreaterThanOrEqualTo(8);
+            assertThat(server.maxConcurrentConnections()).isLessThanOrEqualTo(2);
+        }
+    }
+
+    @Test
+    void aPooledFlightLostAfterItsEndsOfDataIsAmbiguousAndNeverResent() throws Exception {
+        try (FakeSmtpServer server = FakeSmtpServer.modern()) {
+            CountDownLatch hold = new CountDownLatch(1);
+            AtomicInteger eods = new AtomicInteger();
+            server.hook((c, line) -> {
+                if (line.startsWith("EHLO") && c.id == 1) {
+                    try {
+                        hold.await(10, TimeUnit.SECONDS); // until all three are queued: they share one flight
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                // The last end of data goes unanswered; closing only then leaves no unread bytes (no RST).
+                return line.equals("<eod>") && eods.incrementAndGet() == 3 ? "!close" : null;
+            });
+            List<SendOutcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+            try (PooledTransport t = transport(server, null, 1, 100, 0, 8, ticker)) {
+                List<SendFuture> futures = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    futures.add(t.sendAsync(PooledTransportTest.message(i)));
+                }
+                hold.countDown();
+                for (SendFuture f : futures) {
+                    outcomes.add(f.outcome());
+                }
+            }
+            assertThat(server.commandCount("RSET")).isEqualTo(2); // the three shared one flight
+            assertThat(outcomes.subList(0, 2)).allMatch(o -> o instanceof SendOutcome.Sent);
+            assertThat(outcomes.get(2)).isInstanceOf(SendOutcome.Ambiguous.class);
+            // Never resent: one MAIL for each message, on one connection, and no backoff was waited for.
+            assertThat(server.commandCount("MAIL")).isEqualTo(3);
+            assertThat(server.connections()).isEqualTo(1);
+            assertThat(ticker.sleeps()).isEmpty();
+        }
+    }
+}
