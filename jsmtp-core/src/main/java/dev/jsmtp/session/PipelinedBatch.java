@@ -109,6 +109,16 @@ public final class PipelinedBatch {
             if (fallBack) {
                 break;
             }
+            if (!session.isUsable() && from < items.size()) {
+                // The connection is gone: the later flights were never written (writing them would only buffer
+                // bytes for a closed socket and call them ambiguous). Not sent, so they may be tried again.
+                SmtpException cause = outcomes.get(outcomes.size() - 1).failure();
+                while (outcomes.size() < items.size()) {
+                    outcomes.add(new Outcome(null, new SmtpConnectionException("connection lost before a "
+                            + "pipelined transaction was sent", session.config().server(), cause, false)));
+                }
+                break;
+            }
         }
         while (outcomes.size() < items.size()) {
             outcomes.add(new Outcome(null, null));
