@@ -74,6 +74,8 @@ public final class PooledTransport implements AutoCloseable {
     private final java.util.concurrent.ScheduledFuture<?> reaper;
     private int running;
     private boolean closed;
+    /** Sender threads waiting out a retry's backoff; close() wakes them. Guarded by itself. */
+    private final java.util.Set<Thread> backingOff = new java.util.HashSet<>();
 
     public PooledTransport(SessionConfig config, Settings settings, Ticker ticker, DoubleSupplier random) {
         Credentials tracked = config.credentials().map(TokenTracker::track).orElse(null);
@@ -249,6 +251,10 @@ public final class PooledTransport implements AutoCloseable {
             job.future.completeExceptionally(new SmtpConnectionException("the client was closed before this "
                     + "message was sent", config.server(), null, false));
         }
+        synchronized (backingOff) {
+            // A retry waiting out its backoff would only find the client closed: it fails now instead.
+            backingOff.forEach(Thread::interrupt);
+        }
         reaper.cancel(false);
         pool.close(deadline);
         senders.shutdown();
@@ -302,7 +308,7 @@ public final class PooledTransport implements AutoCloseable {
             send(first, lease);
             return;
         }
-        if (lease.reused && lease.session.isStale(true)) {
+        if (lease.reused && !lease.probed && lease.session.isStale(true)) {
             // A whole flight written to a connection the server already dropped would come back ambiguous:
             // one millisecond per flight buys certainty.
             pool.discard(lease);
@@ -494,13 +500,40 @@ public final class PooledTransport implements AutoCloseable {
             job.future.completeExceptionally(failure);
             return;
         }
+        if (!enterBackoff()) {
+            job.future.completeExceptionally(failure);
+            return;
+        }
         try {
             ticker.sleep(delay.get().toNanos());
         } catch (InterruptedException e) {
             job.future.completeExceptionally(failure);
             return;
+        } finally {
+            leaveBackoff();
         }
         runSingle(job);
+    }
+
+    private boolean enterBackoff() {
+        synchronized (backingOff) {
+            if (isClosed()) {
+                return false;
+            }
+            backingOff.add(Thread.currentThread());
+            return true;
+        }
+    }
+
+    private void leaveBackoff() {
+        synchronized (backingOff) {
+            backingOff.remove(Thread.currentThread());
+            Thread.interrupted(); // a close's wake-up, if it came as the sleep ended, is spent here
+        }
+    }
+
+    private synchronized boolean isClosed() {
+        return closed;
     }
 
     private Optional<Duration> nextDelay(Job job, Exception failure) {
@@ -512,7 +545,7 @@ public final class PooledTransport implements AutoCloseable {
                 return Optional.of(Duration.ZERO);
             }
         }
-        if (!(failure instanceof SmtpException smtp) || !settings.retryPolicy().retries(smtp)) {
+        if (!(failure instanceof SmtpException smtp) || !settings.retryPolicy().retries(smtp) || isClosed()) {
             return Optional.empty();
         }
         Duration elapsed = Duration.ofNanos(ticker.nanoTime() - job.firstAttemptNanos);

@@ -186,4 +186,47 @@ class PoolEdgeCaseTest {
             assertThat(ticker.sleeps()).isEmpty();
         }
     }
+
+    @Test
+    void aReusedConnectionLostBeforeTheFirstReplyIsReplacedWhenTheFlightHoldsNoEndOfData() throws Exception {
+        // PIPELINING without CHUNKING: MAIL, RCPT and DATA share the first flight, the content waits for 354.
+        try (FakeSmtpServer server = new FakeSmtpServer(java.util.List.of("PIPELINING", "8BITMIME"), true);
+             PooledTransport t = transport(server, null, 1, 100, 0, 1, ticker)) {
+            t.send(PooledTransportTest.message(1));
+            server.hook((c, line) -> line.startsWith("MAIL") && c.id == 1 ? "!close" : null);
+            SendResult r = t.send(PooledTransportTest.message(2)); // reused at once: no probe, the flight meets the drop
+            assertThat(r.finalReply().code()).isEqualTo(250);
+            assertThat(server.connections()).isEqualTo(2);
+            assertThat(deliveredTo(server)).containsExactly("rcpt1@example.org", "rcpt2@example.org");
+            assertThat(t.retries()).isZero();
+        }
+    }
+
+    @Test
+    void closingTheClientEndsARetryWaitingOutItsBackoff() throws Exception {
+        CountDownLatch sleeping = new CountDownLatch(1);
+        Ticker blocking = new Ticker() {
+            @Override
+            public long nanoTime() {
+                return ticker.nanoTime();
+            }
+
+            @Override
+            public void sleep(long nanos) throws InterruptedException {
+                sleeping.countDown();
+                new CountDownLatch(1).await(30, TimeUnit.SECONDS); // a long backoff, cut short only by close()
+            }
+        };
+        try (FakeSmtpServer server = FakeSmtpServer.modern()) {
+            server.hook((c, line) -> line.startsWith("MAIL") ? "451 4.3.0 try later" : null);
+            PooledTransport t = transport(server, null, 1, 100, 0, 1, blocking);
+            SendFuture f = t.sendAsync(PooledTransportTest.message(1));
+            assertThat(sleeping.await(10, TimeUnit.SECONDS)).isTrue();
+            t.close(Duration.ofSeconds(5));
+            SendOutcome outcome = f.outcome(); // at once, not after the 30 s backoff
+            assertThat(outcome).isInstanceOf(SendOutcome.Failed.class);
+            assertThat(((SendOutcome.Failed) outcome).error()).hasMessageContaining("451");
+            assertThat(server.commandCount("MAIL")).isEqualTo(1);
+        }
+    }
 }
