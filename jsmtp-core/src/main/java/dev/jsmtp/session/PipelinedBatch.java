@@ -67,20 +67,6 @@ public final class PipelinedBatch {
                 && !config.allOrNothing() && session.extensions().supports(Extension.PIPELINING);
     }
 
-    /**
-     * True when a single send of {@code content} on {@code session} writes its end of data ({@code BDAT n LAST})
-     * in its first flight, before any reply: a connection the server already closed would then turn the message
-     * ambiguous instead of failing before anything was committed.
-     */
-    public static boolean endOfDataInFirstFlight(Session session, MessageContent content) {
-        SessionConfig config = session.config();
-        boolean chunking = session.extensions().supports(Extension.CHUNKING)
-                && (config.chunking() || content.bodyType() == BodyType.BINARY_MIME);
-        return config.pipelining() && session.extensions().supports(Extension.PIPELINING) && chunking
-                && !config.allOrNothing() && content.size().isPresent()
-                && content.size().getAsLong() <= MailTransaction.SPECULATIVE_LIMIT;
-    }
-
     /** True when {@code content} is small enough to travel in a shared flight (one BDAT chunk). */
     public static boolean fits(MessageContent content) {
         return content.size().isPresent() && content.size().getAsLong() <= MailTransaction.SPECULATIVE_LIMIT

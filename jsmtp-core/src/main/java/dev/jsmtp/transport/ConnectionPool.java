@@ -98,7 +98,6 @@ final class ConnectionPool {
                         candidate = idle.pollFirst();
                     } else if (fresh && open >= maxConnections && !idle.isEmpty()) {
                         expired = List.of(idle.pollLast()); // make room for the fresh one
-                        open--;
                     } else if (open < maxConnections) {
                         open++;
                     } else {
@@ -110,7 +109,7 @@ final class ConnectionPool {
                 lock.unlock();
             }
             if (!expired.isEmpty()) {
-                expired.forEach(l -> l.session.close());
+                quit(expired);
                 continue;
             }
             if (candidate != null) {
@@ -149,7 +148,7 @@ final class ConnectionPool {
         } finally {
             lock.unlock();
         }
-        expired.forEach(l -> l.session.close());
+        quit(expired);
         if (lease != null) {
             lease.session.close();
             freeSlot();
@@ -171,7 +170,7 @@ final class ConnectionPool {
         } finally {
             lock.unlock();
         }
-        expired.forEach(l -> l.session.close());
+        quit(expired);
     }
 
     private List<Lease> takeExpired(long now) {
@@ -181,11 +180,23 @@ final class ConnectionPool {
             if (now - l.idleSince >= idleTimeoutNanos) {
                 it.remove();
                 expired.add(l);
-                open--;
-                slotFree.signal();
             }
         }
         return expired;
+    }
+
+    /**
+     * Closes sessions taken from the idle list with QUIT, freeing each one's slot only once its QUIT is answered:
+     * a provider that caps concurrent connections counts the closing one until then.
+     */
+    private void quit(List<Lease> leases) {
+        for (Lease l : leases) {
+            try {
+                l.session.close();
+            } finally {
+                freeSlot();
+            }
+        }
     }
 
     private void freeSlot() {

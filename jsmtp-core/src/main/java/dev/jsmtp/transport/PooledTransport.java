@@ -413,29 +413,10 @@ public final class PooledTransport implements AutoCloseable {
 
     private void send(Job job, ConnectionPool.Lease lease) {
         try {
-            job.future.complete(attempt(job, soundBeforeCommit(job, lease)));
+            job.future.complete(attempt(job, lease));
         } catch (Exception e) {
             afterFailure(job, e);
         }
-    }
-
-    /**
-     * {@code lease}, or a fresh session when {@code lease} is a reused one the server has closed and this send
-     * would write its end of data before any reply. The pool probes only sessions idle a while; one reused at once
-     * may have been closed right after its last reply (a server ending sessions silently), and then the failure
-     * would come only after {@code BDAT LAST} was written: ambiguous, though the server never saw the message.
-     * The 1 ms probe is paid only for such sends; without CHUNKING the first reply comes before the end of data
-     * and {@link #attempt} replaces a dead session transparently.
-     */
-    private ConnectionPool.Lease soundBeforeCommit(Job job, ConnectionPool.Lease lease)
-            throws IOException, InterruptedException {
-        if (!lease.reused || lease.probed
-                || !PipelinedBatch.endOfDataInFirstFlight(lease.session, job.message.content())
-                || !lease.session.isStale(true)) {
-            return lease;
-        }
-        pool.discard(lease);
-        return pool.acquire(true);
     }
 
     /**

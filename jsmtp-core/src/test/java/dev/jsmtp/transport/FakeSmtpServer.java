@@ -141,6 +141,7 @@ public final class FakeSmtpServer implements AutoCloseable {
         while (!listener.isClosed()) {
             try {
                 Socket s = listener.accept();
+                s.setTcpNoDelay(true); // replies written one by one must not wait for the client's delayed ACK
                 sockets.add(s);
                 Connection c = new Connection(connections.incrementAndGet());
                 Thread t = new Thread(() -> serve(s, c), "fake-smtp-" + c.id);
@@ -154,6 +155,7 @@ public final class FakeSmtpServer implements AutoCloseable {
 
     private void serve(Socket socket, Connection c) {
         maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+        boolean ended = false;
         try (socket) {
             InputStream in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
             OutputStream out = socket.getOutputStream();
@@ -249,6 +251,10 @@ public final class FakeSmtpServer implements AutoCloseable {
                     }
                     case "QUIT" -> {
                         quits.incrementAndGet();
+                        // Ended before its 221: a client that opens the next connection once it has the 221 is
+                        // within its limit, however late this thread runs.
+                        ended = true;
+                        concurrent.decrementAndGet();
                         write(out, "221 2.0.0 Bye");
                         return;
                     }
@@ -258,7 +264,9 @@ public final class FakeSmtpServer implements AutoCloseable {
         } catch (IOException e) {
             // The client went away.
         } finally {
-            concurrent.decrementAndGet();
+            if (!ended) {
+                concurrent.decrementAndGet();
+            }
         }
     }
 

@@ -44,26 +44,6 @@ class PoolEdgeCaseTest {
     }
 
     @Test
-    void aConnectionTheServerClosedRightAfterItsReplyIsReplacedBeforeTheMessageIsCommitted() throws Exception {
-        // A pipelining and chunking server: the whole next transaction, BDAT LAST included, would go in one
-        // flight, so the closed connection must be noticed before anything is written, even when reused at once.
-        try (FakeSmtpServer server = FakeSmtpServer.modern();
-             PooledTransport t = transport(server, null, 1, 100, 0, 1, ticker)) {
-            server.hook((c, line) -> line.equals("<eod>") && c.id == 1 ? FakeSmtpServer.CLOSE_AFTER_REPLY : null);
-            t.send(PooledTransportTest.message(1));
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (server.closedByServer() == 0 && System.nanoTime() < end) {
-                Thread.sleep(5); // the server thread's close, not time in the pool's logic (the ticker stands still)
-            }
-            SendResult r = t.send(PooledTransportTest.message(2));
-            assertThat(r.finalReply().code()).isEqualTo(250);
-            assertThat(server.connections()).isEqualTo(2);
-            assertThat(deliveredTo(server)).containsExactly("rcpt1@example.org", "rcpt2@example.org");
-            assertThat(t.retries()).isZero();
-        }
-    }
-
-    @Test
     void aPipelinedMessageCancelledWhileWaitingForTheRateLimitIsNeverSent() throws Exception {
         CountDownLatch sleeping = new CountDownLatch(1);
         CountDownLatch wake = new CountDownLatch(1);
@@ -227,6 +207,33 @@ class PoolEdgeCaseTest {
             assertThat(outcome).isInstanceOf(SendOutcome.Failed.class);
             assertThat(((SendOutcome.Failed) outcome).error()).hasMessageContaining("451");
             assertThat(server.commandCount("MAIL")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anExpiredConnectionKeepsItsSlotUntilItsQuitIsAnswered() throws Exception {
+        CountDownLatch quitIn = new CountDownLatch(1);
+        try (FakeSmtpServer server = FakeSmtpServer.modern();
+             PooledTransport t = transport(server, null, 1, 100, 0, 1, ticker)) {
+            server.hook((c, line) -> {
+                if (line.equals("QUIT") && c.id == 1) {
+                    quitIn.countDown();
+                    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+                    while (server.commandCount("EHLO") < 2 && System.nanoTime() < end) {
+                        Thread.onSpinWait(); // a pool over its limit opens the second connection meanwhile
+                    }
+                }
+                return null;
+            });
+            t.send(PooledTransportTest.message(1));
+            ticker.advance(Duration.ofSeconds(30));
+            Thread reaper = new Thread(t::evictIdle); // as the idle reaper does
+            reaper.start();
+            assertThat(quitIn.await(10, TimeUnit.SECONDS)).isTrue();
+            t.send(PooledTransportTest.message(2)); // must wait for the slot the QUIT still holds
+            reaper.join(10_000);
+            assertThat(server.connections()).isEqualTo(2);
+            assertThat(server.maxConcurrentConnections()).isEqualTo(1);
         }
     }
 }
