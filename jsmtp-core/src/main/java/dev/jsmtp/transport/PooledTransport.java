@@ -332,11 +332,11 @@ public final class PooledTransport implements AutoCloseable {
                 later.add(next);
                 continue;
             }
-            try {
-                rateLimit();
-            } catch (InterruptedException e) {
-                next.future.completeExceptionally(e);
-                continue;
+            if (rateLimiter != null && !rateLimiter.tryAcquire()) {
+                // Waiting here for its slot would send it late, in a burst with the rest of the flight, and let
+                // a minute hold more than the rate allows: it waits its turn at the head of the queue instead.
+                queue.addFirst(next);
+                break;
             }
             next.startAttempt(ticker);
             batch.add(next);

@@ -236,4 +236,27 @@ class PoolEdgeCaseTest {
             assertThat(server.maxConcurrentConnections()).isEqualTo(1);
         }
     }
+
+    @Test
+    void aRateLimitedClientSendsPipelinedMessagesNoEarlierAndNoCloserThanTheRate() throws Exception {
+        List<Long> endsOfData = Collections.synchronizedList(new ArrayList<>());
+        try (FakeSmtpServer server = FakeSmtpServer.modern();
+             PooledTransport t = transport(server, null, 1, 1000, 30, 8, ticker)) {
+            server.hook((c, line) -> {
+                if (line.equals("<eod>")) {
+                    endsOfData.add(ticker.nanoTime());
+                }
+                return null;
+            });
+            BulkResult result = t.sendAll(IntStream.range(0, 40).mapToObj(PooledTransportTest::message).iterator(),
+                    o -> { });
+            assertThat(result.sent()).isEqualTo(40);
+            // 30 a minute: every message at least 2 s after the one before, on the injected clock. Messages held
+            // back for a shared flight would arrive together, and a minute would hold more than 31.
+            for (int i = 1; i < endsOfData.size(); i++) {
+                assertThat(endsOfData.get(i) - endsOfData.get(i - 1)).as("gap before message " + i)
+                        .isGreaterThanOrEqualTo(Duration.ofSeconds(2).toNanos());
+            }
+        }
+    }
 }
