@@ -38,8 +38,14 @@ public final class PipelinedBatch {
     /** Replies left unread in one flight at most: about 16 KiB of replies, far below any socket buffer. */
     static final int MAX_UNREAD_REPLIES = 256;
 
-    /** One message of the batch. */
-    public record Item(Envelope envelope, MessageContent content) {
+    /**
+     * One message of the batch; {@code endOfData} runs just before its end of data is buffered for writing, so
+     * that a canceller knows whether this message, not only the flight, may have reached the server.
+     */
+    public record Item(Envelope envelope, MessageContent content, Runnable endOfData) {
+        public Item(Envelope envelope, MessageContent content) {
+            this(envelope, content, () -> { });
+        }
     }
 
     /** What became of one message: a result, a failure, or neither (send it alone). */
@@ -166,6 +172,7 @@ public final class PipelinedBatch {
                     session.writePipelinedContent(content, body);
                     body.finish();
                     io.endOfDataStarting();
+                    item.endOfData().run();
                     chunker.finish();
                     mailLines.add(tx.mailCommand());
                     chunks.add(count[0]);

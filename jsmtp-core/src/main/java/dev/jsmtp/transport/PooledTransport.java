@@ -352,14 +352,15 @@ public final class PooledTransport implements AutoCloseable {
         Session session = lease.session;
         // A message cancelled while it waited (for the rate limit, for a connection) must not be written: its
         // caller was told nothing was delivered.
-        batch = batch.stream().filter(job -> job.bind(session)).toList();
+        batch = batch.stream().filter(job -> job.bind(session, true)).toList();
         if (batch.isEmpty()) {
             pool.release(lease);
             return;
         }
         List<PipelinedBatch.Item> items = new ArrayList<>();
         for (Job job : batch) {
-            items.add(new PipelinedBatch.Item(job.message.envelope(), job.message.content()));
+            items.add(new PipelinedBatch.Item(job.message.envelope(), job.message.content(),
+                    job::endOfDataStarting));
         }
         long turnsBefore = session.clientTurns();
         PipelinedBatch.Result result;
@@ -428,7 +429,7 @@ public final class PooledTransport implements AutoCloseable {
         Session session = lease.session;
         long repliesBefore = session.repliesRead();
         try {
-            if (!job.bind(session)) {
+            if (!job.bind(session, false)) {
                 throw new CancellationException();
             }
             SendResult result = send(session, job);
@@ -446,7 +447,7 @@ public final class PooledTransport implements AutoCloseable {
             lease = null; // released: the finally block must not release it twice
             lease = pool.acquire(true);
             session = lease.session;
-            if (!job.bind(session)) {
+            if (!job.bind(session, false)) {
                 throw new CancellationException();
             }
             SendResult result = send(session, job);
@@ -549,6 +550,9 @@ public final class PooledTransport implements AutoCloseable {
         // Guarded by this job: a cancel aborts only the session the job holds at that moment, never one it has
         // already given back to the pool (and that may now carry another caller's transaction).
         private Session current;
+        // In a shared flight the session's end-of-data flag covers the whole flight; this one is the job's own.
+        private boolean batched;
+        private volatile boolean ownEndOfData;
         volatile boolean cancelled;
         int attempts;
         long firstAttemptNanos;
@@ -566,12 +570,19 @@ public final class PooledTransport implements AutoCloseable {
         }
 
         /** Makes {@code session} the one a cancel closes; false when the job was cancelled (send nothing). */
-        synchronized boolean bind(Session session) {
+        synchronized boolean bind(Session session, boolean inFlight) {
             if (cancelled || future.isDone()) {
                 return false;
             }
             current = session;
+            batched = inFlight;
+            ownEndOfData = false;
             return true;
+        }
+
+        /** Called by a shared flight just before this job's end of data is buffered. */
+        void endOfDataStarting() {
+            ownEndOfData = true;
         }
 
         /** Before the session goes back to the pool. */
@@ -586,7 +597,7 @@ public final class PooledTransport implements AutoCloseable {
             if (session == null) {
                 return false;
             }
-            boolean ended = session.endOfDataWritten();
+            boolean ended = batched ? ownEndOfData : session.endOfDataWritten();
             // Socket I/O ignores interrupts: closing the socket is the only way to stop a blocked read or write.
             session.abort();
             return ended;

@@ -1,6 +1,9 @@
 package dev.jsmtp.transport;
 
 import dev.jsmtp.AccessToken;
+import dev.jsmtp.BodyType;
+import dev.jsmtp.Envelope;
+import dev.jsmtp.MessageContent;
 import dev.jsmtp.BulkResult;
 import dev.jsmtp.Credentials;
 import dev.jsmtp.OutgoingMessage;
@@ -11,10 +14,14 @@ import dev.jsmtp.SendResult;
 import dev.jsmtp.TokenProvider;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -257,6 +264,66 @@ class PoolEdgeCaseTest {
                 assertThat(endsOfData.get(i) - endsOfData.get(i - 1)).as("gap before message " + i)
                         .isGreaterThanOrEqualTo(Duration.ofSeconds(2).toNanos());
             }
+        }
+    }
+
+    @Test
+    void cancellingAMessageOfAFlightBeforeItsOwnEndOfDataIsNotAmbiguous() throws Exception {
+        CountDownLatch queued = new CountDownLatch(1);
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        byte[] bytes = "To: rcpt2@example.org\r\nSubject: 2\r\n\r\nbody 2\r\n".getBytes(StandardCharsets.US_ASCII);
+        MessageContent slow = new MessageContent() {
+            @Override
+            public void writeTo(OutputStream out) throws IOException {
+                writing.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS); // the first message's BDAT LAST is already buffered
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException();
+                }
+                out.write(bytes);
+            }
+
+            @Override
+            public OptionalLong size() {
+                return OptionalLong.of(bytes.length);
+            }
+
+            @Override
+            public BodyType bodyType() {
+                return BodyType.SEVEN_BIT;
+            }
+
+            @Override
+            public boolean requiresSmtpUtf8() {
+                return false;
+            }
+        };
+        try (FakeSmtpServer server = FakeSmtpServer.modern();
+             PooledTransport t = transport(server, null, 1, 100, 0, 8, ticker)) {
+            server.hook((c, line) -> {
+                if (line.startsWith("EHLO")) {
+                    try {
+                        queued.await(10, TimeUnit.SECONDS); // both messages queued: they share one flight
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return null;
+            });
+            SendFuture first = t.sendAsync(PooledTransportTest.message(1));
+            OutgoingMessage second = new OutgoingMessage(Envelope.of("sender@example.org", "rcpt2@example.org"),
+                    slow);
+            SendFuture f = t.sendAsync(second);
+            queued.countDown();
+            assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
+            f.cancel(true);
+            release.countDown();
+            // The flight had written the first message's end of data, not this one's.
+            assertThat(f.outcome()).isEqualTo(new SendOutcome.Cancelled(second, false));
+            assertThat(first.outcome()).isNotInstanceOf(SendOutcome.Sent.class); // its connection was closed
+            assertThat(server.deliveries()).isEmpty();
         }
     }
 }
