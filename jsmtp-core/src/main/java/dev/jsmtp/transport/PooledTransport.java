@@ -381,6 +381,10 @@ public final class PooledTransport implements AutoCloseable {
         if (result.fallBack()) {
             pipelinedTransactions.set(false);
         }
+        List<Job> retry = new ArrayList<>();
+        List<Exception> retryFailures = new ArrayList<>();
+        Duration wait = Duration.ZERO;
+        double draw = random.getAsDouble(); // one jitter for the flight: its messages failed together
         for (int i = 0; i < batch.size(); i++) {
             Job job = batch.get(i);
             PipelinedBatch.Outcome outcome = result.outcomes().get(i);
@@ -389,8 +393,30 @@ public final class PooledTransport implements AutoCloseable {
             } else if (outcome.sendAlone()) {
                 job.attempts--; // the server never considered it: not an attempt
                 runSingle(job);
-            } else {
-                afterFailure(job, outcome.failure());
+            } else if (!job.future.isDone() && !job.cancelled) {
+                Optional<Duration> delay = nextDelay(job, outcome.failure(), draw);
+                if (delay.isEmpty()) {
+                    job.future.completeExceptionally(outcome.failure());
+                } else {
+                    retry.add(job);
+                    retryFailures.add(outcome.failure());
+                    wait = wait.compareTo(delay.get()) < 0 ? delay.get() : wait;
+                }
+            }
+        }
+        if (retry.isEmpty()) {
+            return;
+        }
+        // One backoff for the flight's transient failures, not one after another on this thread (the later ones
+        // then missed their deadline); then back to the head of the queue, where they may share a flight again.
+        boolean slept = backoff(wait);
+        synchronized (this) {
+            for (int i = retry.size() - 1; i >= 0; i--) {
+                if (slept && !closed) {
+                    queue.addFirst(retry.get(i));
+                } else {
+                    retry.get(i).future.completeExceptionally(retryFailures.get(i));
+                }
             }
         }
     }
@@ -477,24 +503,27 @@ public final class PooledTransport implements AutoCloseable {
             // A cancel closed the socket and caused this failure; the canceller completes the future itself.
             return;
         }
-        Optional<Duration> delay = nextDelay(job, failure);
-        if (delay.isEmpty()) {
+        Optional<Duration> delay = nextDelay(job, failure, random.getAsDouble());
+        if (delay.isEmpty() || !backoff(delay.get())) {
             job.future.completeExceptionally(failure);
             return;
         }
+        runSingle(job);
+    }
+
+    /** Waits {@code delay}; false when the client was closed before or during the wait. */
+    private boolean backoff(Duration delay) {
         if (!enterBackoff()) {
-            job.future.completeExceptionally(failure);
-            return;
+            return false;
         }
         try {
-            ticker.sleep(delay.get().toNanos());
+            ticker.sleep(delay.toNanos());
+            return true;
         } catch (InterruptedException e) {
-            job.future.completeExceptionally(failure);
-            return;
+            return false;
         } finally {
             leaveBackoff();
         }
-        runSingle(job);
     }
 
     private boolean enterBackoff() {
@@ -518,7 +547,7 @@ public final class PooledTransport implements AutoCloseable {
         return closed;
     }
 
-    private Optional<Duration> nextDelay(Job job, Exception failure) {
+    private Optional<Duration> nextDelay(Job job, Exception failure, double draw) {
         if (failure instanceof SmtpAuthenticationException auth && auth.freshTokenMayHelp() && tokens != null
                 && !job.tokenRefreshed) {
             job.tokenRefreshed = true;
@@ -531,8 +560,7 @@ public final class PooledTransport implements AutoCloseable {
             return Optional.empty();
         }
         Duration elapsed = Duration.ofNanos(ticker.nanoTime() - job.firstAttemptNanos);
-        Optional<Duration> delay = settings.retryPolicy().delayBefore(job.attempts + 1, elapsed,
-                random.getAsDouble());
+        Optional<Duration> delay = settings.retryPolicy().delayBefore(job.attempts + 1, elapsed, draw);
         delay.ifPresent(d -> retries.incrementAndGet());
         return delay;
     }

@@ -326,4 +326,39 @@ class PoolEdgeCaseTest {
             assertThat(server.deliveries()).isEmpty();
         }
     }
+
+    @Test
+    void aFlightOfTransientFailuresWaitsOneBackoffAndEveryMessageIsRetriedWithinItsDeadline() throws Exception {
+        try (FakeSmtpServer server = FakeSmtpServer.modern()) {
+            CountDownLatch queued = new CountDownLatch(1);
+            java.util.Set<String> refusedOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            server.hook((c, line) -> {
+                if (line.startsWith("EHLO") && c.id == 1) {
+                    try {
+                        queued.await(10, TimeUnit.SECONDS); // all four queued: they share one flight
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return line.startsWith("RCPT") && refusedOnce.add(line) ? "451 4.7.1 greylisted, try again" : null;
+            });
+            try (PooledTransport t = new PooledTransport(PooledTransportTest.config(server.port(), null),
+                    new PooledTransport.Settings(1, 100, Duration.ofSeconds(30), 0, new RetryPolicy(2,
+                            Duration.ofSeconds(2), 2, Duration.ofMinutes(1), 0, Duration.ofSeconds(3)), 8),
+                    ticker, () -> 0.5)) {
+                List<SendFuture> futures = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    futures.add(t.sendAsync(PooledTransportTest.message(i)));
+                }
+                queued.countDown();
+                for (SendFuture f : futures) {
+                    assertThat(f.outcome()).isInstanceOf(SendOutcome.Sent.class);
+                }
+                assertThat(t.retries()).isEqualTo(4);
+            }
+            // One 2 s wait for the flight: four in a row would have put the last retries past the 3 s deadline.
+            assertThat(ticker.sleeps()).containsExactly(Duration.ofSeconds(2).toNanos());
+            assertThat(server.deliveries()).hasSize(4);
+        }
+    }
 }
