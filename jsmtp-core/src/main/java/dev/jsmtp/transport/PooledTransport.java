@@ -66,7 +66,7 @@ public final class PooledTransport implements AutoCloseable {
     private final RateLimiter rateLimiter;
     private final TokenTracker tokens;
     private final AtomicBoolean pipelinedTransactions;
-    private final LinkedBlockingDeque<Job> queue = new LinkedBlockingDeque<>();
+    private final LinkedBlockingDeque<SendJob> queue = new LinkedBlockingDeque<>();
     private final ExecutorService senders;
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong clientTurns = new AtomicLong();
@@ -138,7 +138,7 @@ public final class PooledTransport implements AutoCloseable {
 
     /** Queues one message; the future completes when it is sent or has failed for good. */
     public SendFuture sendAsync(OutgoingMessage message) {
-        Job job = new Job(message);
+        SendJob job = new SendJob(message);
         synchronized (this) {
             if (closed) {
                 job.future.completeExceptionally(new SmtpConnectionException("the client is closed",
@@ -242,12 +242,12 @@ public final class PooledTransport implements AutoCloseable {
 
     /** Fails the queued messages, QUITs the idle connections within {@code deadline}, stops the senders. */
     public void close(Duration deadline) {
-        List<Job> left = new ArrayList<>();
+        List<SendJob> left = new ArrayList<>();
         synchronized (this) {
             closed = true;
             queue.drainTo(left);
         }
-        for (Job job : left) {
+        for (SendJob job : left) {
             job.future.completeExceptionally(new SmtpConnectionException("the client was closed before this "
                     + "message was sent", config.server(), null, false));
         }
@@ -269,7 +269,7 @@ public final class PooledTransport implements AutoCloseable {
 
     private void drain() {
         while (true) {
-            Job first;
+            SendJob first;
             synchronized (this) {
                 first = queue.poll();
                 if (first == null) {
@@ -286,7 +286,7 @@ public final class PooledTransport implements AutoCloseable {
     }
 
     /** Sends {@code first}, with more queued messages in the same flight when pipelined transactions allow. */
-    private void process(Job first) {
+    private void process(SendJob first) {
         if (first.future.isDone()) {
             return;
         }
@@ -320,10 +320,10 @@ public final class PooledTransport implements AutoCloseable {
             }
         }
         int room = Math.min(settings.pipelinedWindow(), settings.maxMessagesPerConnection() - lease.messages);
-        List<Job> batch = new ArrayList<>();
+        List<SendJob> batch = new ArrayList<>();
         batch.add(first);
-        List<Job> later = new ArrayList<>();
-        Job next;
+        List<SendJob> later = new ArrayList<>();
+        SendJob next;
         while (batch.size() < room && (next = queue.poll()) != null) {
             if (next.future.isDone()) {
                 continue;
@@ -348,7 +348,7 @@ public final class PooledTransport implements AutoCloseable {
         }
     }
 
-    private void runBatch(List<Job> batch, ConnectionPool.Lease lease) {
+    private void runBatch(List<SendJob> batch, ConnectionPool.Lease lease) {
         Session session = lease.session;
         // A message cancelled while it waited (for the rate limit, for a connection) must not be written: its
         // caller was told nothing was delivered.
@@ -358,7 +358,7 @@ public final class PooledTransport implements AutoCloseable {
             return;
         }
         List<PipelinedBatch.Item> items = new ArrayList<>();
-        for (Job job : batch) {
+        for (SendJob job : batch) {
             items.add(new PipelinedBatch.Item(job.message.envelope(), job.message.content(),
                     job::endOfDataStarting));
         }
@@ -368,7 +368,7 @@ public final class PooledTransport implements AutoCloseable {
             result = PipelinedBatch.run(session, items);
         } catch (RuntimeException e) {
             // A bug or a refused argument: nothing is known about the flight, so the connection goes.
-            batch.forEach(Job::unbind);
+            batch.forEach(SendJob::unbind);
             pool.discard(lease);
             batch.forEach(job -> job.future.completeExceptionally(e));
             return;
@@ -376,17 +376,17 @@ public final class PooledTransport implements AutoCloseable {
         clientTurns.addAndGet(session.clientTurns() - turnsBefore);
         transactions.addAndGet(batch.size());
         lease.messages += batch.size();
-        batch.forEach(Job::unbind);
+        batch.forEach(SendJob::unbind);
         pool.release(lease);
         if (result.fallBack()) {
             pipelinedTransactions.set(false);
         }
-        List<Job> retry = new ArrayList<>();
+        List<SendJob> retry = new ArrayList<>();
         List<Exception> retryFailures = new ArrayList<>();
         Duration wait = Duration.ZERO;
         double draw = random.getAsDouble(); // one jitter for the flight: its messages failed together
         for (int i = 0; i < batch.size(); i++) {
-            Job job = batch.get(i);
+            SendJob job = batch.get(i);
             PipelinedBatch.Outcome outcome = result.outcomes().get(i);
             if (outcome.result() != null) {
                 job.future.complete(outcome.result());
@@ -422,7 +422,7 @@ public final class PooledTransport implements AutoCloseable {
     }
 
     /** Sends one message with retries. */
-    private void runSingle(Job job) {
+    private void runSingle(SendJob job) {
         if (job.future.isDone()) {
             return;
         }
@@ -438,7 +438,7 @@ public final class PooledTransport implements AutoCloseable {
         send(job, lease);
     }
 
-    private void send(Job job, ConnectionPool.Lease lease) {
+    private void send(SendJob job, ConnectionPool.Lease lease) {
         try {
             job.future.complete(attempt(job, lease));
         } catch (Exception e) {
@@ -450,7 +450,7 @@ public final class PooledTransport implements AutoCloseable {
      * One attempt on {@code lease}. A reused session that fails before any reply to this transaction and before
      * the end of data (the server dropped it while idle) is replaced once by a fresh one, transparently.
      */
-    private SendResult attempt(Job job, ConnectionPool.Lease first) throws IOException, InterruptedException {
+    private SendResult attempt(SendJob job, ConnectionPool.Lease first) throws IOException, InterruptedException {
         ConnectionPool.Lease lease = first;
         Session session = lease.session;
         long repliesBefore = session.repliesRead();
@@ -487,7 +487,7 @@ public final class PooledTransport implements AutoCloseable {
         }
     }
 
-    private SendResult send(Session session, Job job) throws IOException {
+    private SendResult send(Session session, SendJob job) throws IOException {
         long turnsBefore = session.clientTurns();
         transactions.incrementAndGet();
         try {
@@ -498,7 +498,7 @@ public final class PooledTransport implements AutoCloseable {
     }
 
     /** Decides, after a failed attempt, whether to refresh a token, retry after a delay, or give up. */
-    private void afterFailure(Job job, Exception failure) {
+    private void afterFailure(SendJob job, Exception failure) {
         if (job.future.isDone() || job.cancelled) {
             // A cancel closed the socket and caused this failure; the canceller completes the future itself.
             return;
@@ -547,7 +547,7 @@ public final class PooledTransport implements AutoCloseable {
         return closed;
     }
 
-    private Optional<Duration> nextDelay(Job job, Exception failure, double draw) {
+    private Optional<Duration> nextDelay(SendJob job, Exception failure, double draw) {
         if (failure instanceof SmtpAuthenticationException auth && auth.freshTokenMayHelp() && tokens != null
                 && !job.tokenRefreshed) {
             job.tokenRefreshed = true;
@@ -568,67 +568,6 @@ public final class PooledTransport implements AutoCloseable {
     private void rateLimit() throws InterruptedException {
         if (rateLimiter != null) {
             rateLimiter.acquire();
-        }
-    }
-
-    /** One queued message and what its retries have used so far. */
-    private static final class Job implements SendFuture.Canceller {
-        final OutgoingMessage message;
-        final SendFuture future;
-        // Guarded by this job: a cancel aborts only the session the job holds at that moment, never one it has
-        // already given back to the pool (and that may now carry another caller's transaction).
-        private Session current;
-        // In a shared flight the session's end-of-data flag covers the whole flight; this one is the job's own.
-        private boolean batched;
-        private volatile boolean ownEndOfData;
-        volatile boolean cancelled;
-        int attempts;
-        long firstAttemptNanos;
-        boolean tokenRefreshed;
-
-        Job(OutgoingMessage message) {
-            this.message = message;
-            this.future = new SendFuture(message, this);
-        }
-
-        void startAttempt(Ticker ticker) {
-            if (attempts++ == 0) {
-                firstAttemptNanos = ticker.nanoTime();
-            }
-        }
-
-        /** Makes {@code session} the one a cancel closes; false when the job was cancelled (send nothing). */
-        synchronized boolean bind(Session session, boolean inFlight) {
-            if (cancelled || future.isDone()) {
-                return false;
-            }
-            current = session;
-            batched = inFlight;
-            ownEndOfData = false;
-            return true;
-        }
-
-        /** Called by a shared flight just before this job's end of data is buffered. */
-        void endOfDataStarting() {
-            ownEndOfData = true;
-        }
-
-        /** Before the session goes back to the pool. */
-        synchronized void unbind() {
-            current = null;
-        }
-
-        @Override
-        public synchronized boolean cancelSend() {
-            cancelled = true;
-            Session session = current;
-            if (session == null) {
-                return false;
-            }
-            boolean ended = batched ? ownEndOfData : session.endOfDataWritten();
-            // Socket I/O ignores interrupts: closing the socket is the only way to stop a blocked read or write.
-            session.abort();
-            return ended;
         }
     }
 }
