@@ -361,4 +361,44 @@ class PoolEdgeCaseTest {
             assertThat(server.deliveries()).hasSize(4);
         }
     }
+
+    @Test
+    void manyThreadsSendingThroughSharedFlightsNeverMixTransactions() throws Exception {
+        try (FakeSmtpServer server = FakeSmtpServer.modern();
+             PooledTransport t = transport(server, null, 2, 1000, 0, 8, ticker)) {
+            List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
+            CountDownLatch start = new CountDownLatch(1);
+            List<Thread> threads = new ArrayList<>();
+            for (int th = 0; th < 8; th++) {
+                int base = th * 25;
+                Thread thread = new Thread(() -> {
+                    try {
+                        start.await();
+                        for (int i = base; i < base + 25; i++) {
+                            SendResult r = t.send(PooledTransportTest.message(i));
+                            // Each caller gets the result of its own message, not a neighbour's in the flight.
+                            assertThat(r.recipients().get(0).forwardPath().toString())
+                                    .isEqualTo("rcpt" + i + "@example.org");
+                        }
+                    } catch (Throwable e) {
+                        errors.add(e);
+                    }
+                });
+                thread.start();
+                threads.add(thread);
+            }
+            start.countDown();
+            for (Thread thread : threads) {
+                thread.join(30_000);
+            }
+            assertThat(errors).isEmpty();
+            assertThat(server.commandCount("RSET")).isPositive(); // transactions did share flights
+            assertThat(server.maxConcurrentConnections()).isLessThanOrEqualTo(2);
+            assertThat(server.deliveries()).hasSize(200);
+            for (FakeSmtpServer.Delivery d : server.deliveries()) {
+                assertThat(d.to()).hasSize(1);
+                assertThat(d.text()).startsWith("To: " + d.to().get(0) + "\r\n");
+            }
+        }
+    }
 }
