@@ -38,8 +38,14 @@ public final class PipelinedBatch {
     /** Replies left unread in one flight at most: about 16 KiB of replies, far below any socket buffer. */
     static final int MAX_UNREAD_REPLIES = 256;
 
-    /** One message of the batch. */
-    public record Item(Envelope envelope, MessageContent content) {
+    /**
+     * One message of the batch; {@code endOfData} runs just before its end of data is buffered for writing, so
+     * that a canceller knows whether this message, not only the flight, may have reached the server.
+     */
+    public record Item(Envelope envelope, MessageContent content, Runnable endOfData) {
+        public Item(Envelope envelope, MessageContent content) {
+            this(envelope, content, () -> { });
+        }
     }
 
     /** What became of one message: a result, a failure, or neither (send it alone). */
@@ -93,6 +99,16 @@ public final class PipelinedBatch {
             fallBack |= new Flight(session, items.subList(from, to), outcomes).send();
             from = to;
             if (fallBack) {
+                break;
+            }
+            if (!session.isUsable() && from < items.size()) {
+                // The connection is gone: the later flights were never written (writing them would only buffer
+                // bytes for a closed socket and call them ambiguous). Not sent, so they may be tried again.
+                SmtpException cause = outcomes.get(outcomes.size() - 1).failure();
+                while (outcomes.size() < items.size()) {
+                    outcomes.add(new Outcome(null, new SmtpConnectionException("connection lost before a "
+                            + "pipelined transaction was sent", session.config().server(), cause, false)));
+                }
                 break;
             }
         }
@@ -156,6 +172,7 @@ public final class PipelinedBatch {
                     session.writePipelinedContent(content, body);
                     body.finish();
                     io.endOfDataStarting();
+                    item.endOfData().run();
                     chunker.finish();
                     mailLines.add(tx.mailCommand());
                     chunks.add(count[0]);

@@ -137,6 +137,7 @@ final class PipelinedDataFlight {
             io.data().write(EMPTY_MESSAGE);
         } else {
             io.endOfDataStarting();
+            items.get(i).endOfData().run();
             MessageContent content = contents[i];
             if (session.transcript().enabled()) {
                 session.transcript().content("(message content, " + content.size().getAsLong() + " octets)");

@@ -40,12 +40,15 @@ final class ConnectionPool {
     static final class Lease {
         final Session session;
         final boolean reused;
+        /** True when the end-of-stream probe ran as the session was lent: a reuse that found it sound. */
+        final boolean probed;
         int messages;
         long idleSince;
 
-        private Lease(Session session, boolean reused, int messages) {
+        private Lease(Session session, boolean reused, boolean probed, int messages) {
             this.session = session;
             this.reused = reused;
+            this.probed = probed;
             this.messages = messages;
         }
     }
@@ -95,7 +98,6 @@ final class ConnectionPool {
                         candidate = idle.pollFirst();
                     } else if (fresh && open >= maxConnections && !idle.isEmpty()) {
                         expired = List.of(idle.pollLast()); // make room for the fresh one
-                        open--;
                     } else if (open < maxConnections) {
                         open++;
                     } else {
@@ -107,21 +109,22 @@ final class ConnectionPool {
                 lock.unlock();
             }
             if (!expired.isEmpty()) {
-                expired.forEach(l -> l.session.close());
+                quit(expired);
                 continue;
             }
             if (candidate != null) {
                 long idleNanos = ticker.nanoTime() - candidate.idleSince;
-                if (candidate.session.isStale(idleNanos >= EOF_PROBE_AFTER_IDLE.toNanos())) {
+                boolean probe = idleNanos >= EOF_PROBE_AFTER_IDLE.toNanos();
+                if (candidate.session.isStale(probe)) {
                     discard(candidate);
                     continue;
                 }
-                return new Lease(candidate.session, true, candidate.messages);
+                return new Lease(candidate.session, true, probe, candidate.messages);
             }
             try {
                 Session session = connector.open();
                 connectionsOpened.incrementAndGet();
-                return new Lease(session, false, 0);
+                return new Lease(session, false, false, 0);
             } catch (IOException | RuntimeException e) {
                 freeSlot();
                 throw e;
@@ -145,7 +148,7 @@ final class ConnectionPool {
         } finally {
             lock.unlock();
         }
-        expired.forEach(l -> l.session.close());
+        quit(expired);
         if (lease != null) {
             lease.session.close();
             freeSlot();
@@ -167,7 +170,7 @@ final class ConnectionPool {
         } finally {
             lock.unlock();
         }
-        expired.forEach(l -> l.session.close());
+        quit(expired);
     }
 
     private List<Lease> takeExpired(long now) {
@@ -177,11 +180,23 @@ final class ConnectionPool {
             if (now - l.idleSince >= idleTimeoutNanos) {
                 it.remove();
                 expired.add(l);
-                open--;
-                slotFree.signal();
             }
         }
         return expired;
+    }
+
+    /**
+     * Closes sessions taken from the idle list with QUIT, freeing each one's slot only once its QUIT is answered:
+     * a provider that caps concurrent connections counts the closing one until then.
+     */
+    private void quit(List<Lease> leases) {
+        for (Lease l : leases) {
+            try {
+                l.session.close();
+            } finally {
+                freeSlot();
+            }
+        }
     }
 
     private void freeSlot() {

@@ -66,7 +66,7 @@ public final class PooledTransport implements AutoCloseable {
     private final RateLimiter rateLimiter;
     private final TokenTracker tokens;
     private final AtomicBoolean pipelinedTransactions;
-    private final LinkedBlockingDeque<Job> queue = new LinkedBlockingDeque<>();
+    private final LinkedBlockingDeque<SendJob> queue = new LinkedBlockingDeque<>();
     private final ExecutorService senders;
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong clientTurns = new AtomicLong();
@@ -74,6 +74,8 @@ public final class PooledTransport implements AutoCloseable {
     private final java.util.concurrent.ScheduledFuture<?> reaper;
     private int running;
     private boolean closed;
+    /** Sender threads waiting out a retry's backoff; close() wakes them. Guarded by itself. */
+    private final java.util.Set<Thread> backingOff = new java.util.HashSet<>();
 
     public PooledTransport(SessionConfig config, Settings settings, Ticker ticker, DoubleSupplier random) {
         Credentials tracked = config.credentials().map(TokenTracker::track).orElse(null);
@@ -136,7 +138,7 @@ public final class PooledTransport implements AutoCloseable {
 
     /** Queues one message; the future completes when it is sent or has failed for good. */
     public SendFuture sendAsync(OutgoingMessage message) {
-        Job job = new Job(message);
+        SendJob job = new SendJob(message);
         synchronized (this) {
             if (closed) {
                 job.future.completeExceptionally(new SmtpConnectionException("the client is closed",
@@ -240,14 +242,18 @@ public final class PooledTransport implements AutoCloseable {
 
     /** Fails the queued messages, QUITs the idle connections within {@code deadline}, stops the senders. */
     public void close(Duration deadline) {
-        List<Job> left = new ArrayList<>();
+        List<SendJob> left = new ArrayList<>();
         synchronized (this) {
             closed = true;
             queue.drainTo(left);
         }
-        for (Job job : left) {
+        for (SendJob job : left) {
             job.future.completeExceptionally(new SmtpConnectionException("the client was closed before this "
                     + "message was sent", config.server(), null, false));
+        }
+        synchronized (backingOff) {
+            // A retry waiting out its backoff would only find the client closed: it fails now instead.
+            backingOff.forEach(Thread::interrupt);
         }
         reaper.cancel(false);
         pool.close(deadline);
@@ -263,7 +269,7 @@ public final class PooledTransport implements AutoCloseable {
 
     private void drain() {
         while (true) {
-            Job first;
+            SendJob first;
             synchronized (this) {
                 first = queue.poll();
                 if (first == null) {
@@ -280,7 +286,7 @@ public final class PooledTransport implements AutoCloseable {
     }
 
     /** Sends {@code first}, with more queued messages in the same flight when pipelined transactions allow. */
-    private void process(Job first) {
+    private void process(SendJob first) {
         if (first.future.isDone()) {
             return;
         }
@@ -302,7 +308,7 @@ public final class PooledTransport implements AutoCloseable {
             send(first, lease);
             return;
         }
-        if (lease.reused && lease.session.isStale(true)) {
+        if (lease.reused && !lease.probed && lease.session.isStale(true)) {
             // A whole flight written to a connection the server already dropped would come back ambiguous:
             // one millisecond per flight buys certainty.
             pool.discard(lease);
@@ -314,10 +320,10 @@ public final class PooledTransport implements AutoCloseable {
             }
         }
         int room = Math.min(settings.pipelinedWindow(), settings.maxMessagesPerConnection() - lease.messages);
-        List<Job> batch = new ArrayList<>();
+        List<SendJob> batch = new ArrayList<>();
         batch.add(first);
-        List<Job> later = new ArrayList<>();
-        Job next;
+        List<SendJob> later = new ArrayList<>();
+        SendJob next;
         while (batch.size() < room && (next = queue.poll()) != null) {
             if (next.future.isDone()) {
                 continue;
@@ -326,11 +332,11 @@ public final class PooledTransport implements AutoCloseable {
                 later.add(next);
                 continue;
             }
-            try {
-                rateLimit();
-            } catch (InterruptedException e) {
-                next.future.completeExceptionally(e);
-                continue;
+            if (rateLimiter != null && !rateLimiter.tryAcquire()) {
+                // Waiting here for its slot would send it late, in a burst with the rest of the flight, and let
+                // a minute hold more than the rate allows: it waits its turn at the head of the queue instead.
+                queue.addFirst(next);
+                break;
             }
             next.startAttempt(ticker);
             batch.add(next);
@@ -342,12 +348,19 @@ public final class PooledTransport implements AutoCloseable {
         }
     }
 
-    private void runBatch(List<Job> batch, ConnectionPool.Lease lease) {
+    private void runBatch(List<SendJob> batch, ConnectionPool.Lease lease) {
         Session session = lease.session;
+        // A message cancelled while it waited (for the rate limit, for a connection) must not be written: its
+        // caller was told nothing was delivered.
+        batch = batch.stream().filter(job -> job.bind(session, true)).toList();
+        if (batch.isEmpty()) {
+            pool.release(lease);
+            return;
+        }
         List<PipelinedBatch.Item> items = new ArrayList<>();
-        for (Job job : batch) {
-            job.current = session;
-            items.add(new PipelinedBatch.Item(job.message.envelope(), job.message.content()));
+        for (SendJob job : batch) {
+            items.add(new PipelinedBatch.Item(job.message.envelope(), job.message.content(),
+                    job::endOfDataStarting));
         }
         long turnsBefore = session.clientTurns();
         PipelinedBatch.Result result;
@@ -355,7 +368,7 @@ public final class PooledTransport implements AutoCloseable {
             result = PipelinedBatch.run(session, items);
         } catch (RuntimeException e) {
             // A bug or a refused argument: nothing is known about the flight, so the connection goes.
-            batch.forEach(job -> job.current = null);
+            batch.forEach(SendJob::unbind);
             pool.discard(lease);
             batch.forEach(job -> job.future.completeExceptionally(e));
             return;
@@ -363,29 +376,53 @@ public final class PooledTransport implements AutoCloseable {
         clientTurns.addAndGet(session.clientTurns() - turnsBefore);
         transactions.addAndGet(batch.size());
         lease.messages += batch.size();
-        for (Job job : batch) {
-            job.current = null;
-        }
+        batch.forEach(SendJob::unbind);
         pool.release(lease);
         if (result.fallBack()) {
             pipelinedTransactions.set(false);
         }
+        List<SendJob> retry = new ArrayList<>();
+        List<Exception> retryFailures = new ArrayList<>();
+        Duration wait = Duration.ZERO;
+        double draw = random.getAsDouble(); // one jitter for the flight: its messages failed together
         for (int i = 0; i < batch.size(); i++) {
-            Job job = batch.get(i);
+            SendJob job = batch.get(i);
             PipelinedBatch.Outcome outcome = result.outcomes().get(i);
             if (outcome.result() != null) {
                 job.future.complete(outcome.result());
             } else if (outcome.sendAlone()) {
                 job.attempts--; // the server never considered it: not an attempt
                 runSingle(job);
-            } else {
-                afterFailure(job, outcome.failure());
+            } else if (!job.future.isDone() && !job.cancelled) {
+                Optional<Duration> delay = nextDelay(job, outcome.failure(), draw);
+                if (delay.isEmpty()) {
+                    job.future.completeExceptionally(outcome.failure());
+                } else {
+                    retry.add(job);
+                    retryFailures.add(outcome.failure());
+                    wait = wait.compareTo(delay.get()) < 0 ? delay.get() : wait;
+                }
+            }
+        }
+        if (retry.isEmpty()) {
+            return;
+        }
+        // One backoff for the flight's transient failures, not one after another on this thread (the later ones
+        // then missed their deadline); then back to the head of the queue, where they may share a flight again.
+        boolean slept = backoff(wait);
+        synchronized (this) {
+            for (int i = retry.size() - 1; i >= 0; i--) {
+                if (slept && !closed) {
+                    queue.addFirst(retry.get(i));
+                } else {
+                    retry.get(i).future.completeExceptionally(retryFailures.get(i));
+                }
             }
         }
     }
 
     /** Sends one message with retries. */
-    private void runSingle(Job job) {
+    private void runSingle(SendJob job) {
         if (job.future.isDone()) {
             return;
         }
@@ -401,7 +438,7 @@ public final class PooledTransport implements AutoCloseable {
         send(job, lease);
     }
 
-    private void send(Job job, ConnectionPool.Lease lease) {
+    private void send(SendJob job, ConnectionPool.Lease lease) {
         try {
             job.future.complete(attempt(job, lease));
         } catch (Exception e) {
@@ -413,13 +450,12 @@ public final class PooledTransport implements AutoCloseable {
      * One attempt on {@code lease}. A reused session that fails before any reply to this transaction and before
      * the end of data (the server dropped it while idle) is replaced once by a fresh one, transparently.
      */
-    private SendResult attempt(Job job, ConnectionPool.Lease first) throws IOException, InterruptedException {
+    private SendResult attempt(SendJob job, ConnectionPool.Lease first) throws IOException, InterruptedException {
         ConnectionPool.Lease lease = first;
         Session session = lease.session;
         long repliesBefore = session.repliesRead();
-        job.current = session;
         try {
-            if (job.cancelled || job.future.isDone()) {
+            if (!job.bind(session, false)) {
                 throw new CancellationException();
             }
             SendResult result = send(session, job);
@@ -432,27 +468,26 @@ public final class PooledTransport implements AutoCloseable {
             if (!stale) {
                 throw e;
             }
-            job.current = null;
+            job.unbind();
             pool.release(lease);
             lease = null; // released: the finally block must not release it twice
             lease = pool.acquire(true);
             session = lease.session;
-            job.current = session;
-            if (job.cancelled) {
+            if (!job.bind(session, false)) {
                 throw new CancellationException();
             }
             SendResult result = send(session, job);
             lease.messages++;
             return result;
         } finally {
-            job.current = null;
+            job.unbind();
             if (lease != null) {
                 pool.release(lease);
             }
         }
     }
 
-    private SendResult send(Session session, Job job) throws IOException {
+    private SendResult send(Session session, SendJob job) throws IOException {
         long turnsBefore = session.clientTurns();
         transactions.incrementAndGet();
         try {
@@ -463,26 +498,56 @@ public final class PooledTransport implements AutoCloseable {
     }
 
     /** Decides, after a failed attempt, whether to refresh a token, retry after a delay, or give up. */
-    private void afterFailure(Job job, Exception failure) {
+    private void afterFailure(SendJob job, Exception failure) {
         if (job.future.isDone() || job.cancelled) {
             // A cancel closed the socket and caused this failure; the canceller completes the future itself.
             return;
         }
-        Optional<Duration> delay = nextDelay(job, failure);
-        if (delay.isEmpty()) {
-            job.future.completeExceptionally(failure);
-            return;
-        }
-        try {
-            ticker.sleep(delay.get().toNanos());
-        } catch (InterruptedException e) {
+        Optional<Duration> delay = nextDelay(job, failure, random.getAsDouble());
+        if (delay.isEmpty() || !backoff(delay.get())) {
             job.future.completeExceptionally(failure);
             return;
         }
         runSingle(job);
     }
 
-    private Optional<Duration> nextDelay(Job job, Exception failure) {
+    /** Waits {@code delay}; false when the client was closed before or during the wait. */
+    private boolean backoff(Duration delay) {
+        if (!enterBackoff()) {
+            return false;
+        }
+        try {
+            ticker.sleep(delay.toNanos());
+            return true;
+        } catch (InterruptedException e) {
+            return false;
+        } finally {
+            leaveBackoff();
+        }
+    }
+
+    private boolean enterBackoff() {
+        synchronized (backingOff) {
+            if (isClosed()) {
+                return false;
+            }
+            backingOff.add(Thread.currentThread());
+            return true;
+        }
+    }
+
+    private void leaveBackoff() {
+        synchronized (backingOff) {
+            backingOff.remove(Thread.currentThread());
+            Thread.interrupted(); // a close's wake-up, if it came as the sleep ended, is spent here
+        }
+    }
+
+    private synchronized boolean isClosed() {
+        return closed;
+    }
+
+    private Optional<Duration> nextDelay(SendJob job, Exception failure, double draw) {
         if (failure instanceof SmtpAuthenticationException auth && auth.freshTokenMayHelp() && tokens != null
                 && !job.tokenRefreshed) {
             job.tokenRefreshed = true;
@@ -491,12 +556,11 @@ public final class PooledTransport implements AutoCloseable {
                 return Optional.of(Duration.ZERO);
             }
         }
-        if (!(failure instanceof SmtpException smtp) || !settings.retryPolicy().retries(smtp)) {
+        if (!(failure instanceof SmtpException smtp) || !settings.retryPolicy().retries(smtp) || isClosed()) {
             return Optional.empty();
         }
         Duration elapsed = Duration.ofNanos(ticker.nanoTime() - job.firstAttemptNanos);
-        Optional<Duration> delay = settings.retryPolicy().delayBefore(job.attempts + 1, elapsed,
-                random.getAsDouble());
+        Optional<Duration> delay = settings.retryPolicy().delayBefore(job.attempts + 1, elapsed, draw);
         delay.ifPresent(d -> retries.incrementAndGet());
         return delay;
     }
@@ -504,42 +568,6 @@ public final class PooledTransport implements AutoCloseable {
     private void rateLimit() throws InterruptedException {
         if (rateLimiter != null) {
             rateLimiter.acquire();
-        }
-    }
-
-    /** One queued message and what its retries have used so far. */
-    private static final class Job implements SendFuture.Canceller {
-        final OutgoingMessage message;
-        final SendFuture future;
-        volatile Session current;
-        volatile boolean cancelled;
-        int attempts;
-        long firstAttemptNanos;
-        boolean tokenRefreshed;
-
-        Job(OutgoingMessage message) {
-            this.message = message;
-            this.future = new SendFuture(message, this);
-        }
-
-        void startAttempt(Ticker ticker) {
-            if (attempts++ == 0) {
-                firstAttemptNanos = ticker.nanoTime();
-            }
-        }
-
-        @Override
-        public boolean cancelSend() {
-            // Written before current is read; attempt() writes current before reading this: one of them sees the other.
-            cancelled = true;
-            Session session = current;
-            if (session == null) {
-                return false;
-            }
-            boolean ended = session.endOfDataWritten();
-            // Socket I/O ignores interrupts: closing the socket is the only way to stop a blocked read or write.
-            session.abort();
-            return ended;
         }
     }
 }

@@ -20,6 +20,17 @@ final class RateLimiter {
         this.ticker = ticker;
     }
 
+    /** Takes the next slot when it is free now; false, taking nothing, when a message would have to wait. */
+    synchronized boolean tryAcquire() {
+        long now = ticker.nanoTime();
+        if (started && now - nextFree < 0) {
+            return false;
+        }
+        started = true;
+        nextFree = now + intervalNanos;
+        return true;
+    }
+
     /** Waits until the next message may leave, and takes its slot. */
     void acquire() throws InterruptedException {
         long wait;

@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * its own thread; EHLO announces the given extensions; MAIL, RCPT, DATA, BDAT, RSET, NOOP, AUTH and QUIT are
  * answered (AUTH: 235 unless a hook says otherwise). A {@link Hook} may replace any reply, close the connection
  * ({@code "!close"}) or stop answering ({@code "!stall"}); it is also called with {@code "<eod>"} once a
- * message's data has arrived, before its final reply. With {@code keep} false, message data is counted, not
+ * message's data has arrived, before its final reply, where {@code "!deliverThenClose"} delivers the message,
+ * sends its 250 and closes the connection at once (a server ending a session silently after a reply). With {@code keep} false, message data is counted, not
  * kept (a discard server).
  */
 public final class FakeSmtpServer implements AutoCloseable {
@@ -50,6 +51,9 @@ public final class FakeSmtpServer implements AutoCloseable {
         }
     }
 
+    /** Hook answer to {@code "<eod>"}: deliver, reply 250, then close the connection without a 421. */
+    public static final String CLOSE_AFTER_REPLY = "!deliverThenClose";
+
     private final ServerSocket listener;
     private final List<String> extensions;
     private final boolean keep;
@@ -62,6 +66,7 @@ public final class FakeSmtpServer implements AutoCloseable {
     private final AtomicInteger maxConcurrent = new AtomicInteger();
     private final AtomicInteger quits = new AtomicInteger();
     private final AtomicInteger closedByClient = new AtomicInteger();
+    private final AtomicInteger closedByServer = new AtomicInteger();
     private final AtomicLong octets = new AtomicLong();
 
     public FakeSmtpServer(List<String> extensions, boolean keep) throws IOException {
@@ -122,6 +127,11 @@ public final class FakeSmtpServer implements AutoCloseable {
         return closedByClient.get();
     }
 
+    /** Connections the server closed right after a reply ({@link #CLOSE_AFTER_REPLY}). */
+    public int closedByServer() {
+        return closedByServer.get();
+    }
+
     /** Message octets received in all (data and BDAT chunks). */
     public long octets() {
         return octets.get();
@@ -131,6 +141,7 @@ public final class FakeSmtpServer implements AutoCloseable {
         while (!listener.isClosed()) {
             try {
                 Socket s = listener.accept();
+                s.setTcpNoDelay(true); // replies written one by one must not wait for the client's delayed ACK
                 sockets.add(s);
                 Connection c = new Connection(connections.incrementAndGet());
                 Thread t = new Thread(() -> serve(s, c), "fake-smtp-" + c.id);
@@ -144,6 +155,7 @@ public final class FakeSmtpServer implements AutoCloseable {
 
     private void serve(Socket socket, Connection c) {
         maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+        boolean ended = false;
         try (socket) {
             InputStream in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
             OutputStream out = socket.getOutputStream();
@@ -173,6 +185,12 @@ public final class FakeSmtpServer implements AutoCloseable {
                     if (parts.length > 2) {
                         String eod = hook.reply(c, "<eod>");
                         if (act(eod, socket, in)) {
+                            return;
+                        }
+                        if (CLOSE_AFTER_REPLY.equals(eod)) {
+                            write(out, deliver(c, from, to, data, null));
+                            socket.close();
+                            closedByServer.incrementAndGet();
                             return;
                         }
                         write(out, deliver(c, from, to, data, eod));
@@ -216,6 +234,12 @@ public final class FakeSmtpServer implements AutoCloseable {
                         if (act(eod, socket, in)) {
                             return;
                         }
+                        if (CLOSE_AFTER_REPLY.equals(eod)) {
+                            write(out, deliver(c, from, to, data, null));
+                            socket.close();
+                            closedByServer.incrementAndGet();
+                            return;
+                        }
                         write(out, deliver(c, from, to, data, eod));
                         data = new ByteArrayOutputStream();
                     }
@@ -227,6 +251,10 @@ public final class FakeSmtpServer implements AutoCloseable {
                     }
                     case "QUIT" -> {
                         quits.incrementAndGet();
+                        // Ended before its 221: a client that opens the next connection once it has the 221 is
+                        // within its limit, however late this thread runs.
+                        ended = true;
+                        concurrent.decrementAndGet();
                         write(out, "221 2.0.0 Bye");
                         return;
                     }
@@ -236,7 +264,9 @@ public final class FakeSmtpServer implements AutoCloseable {
         } catch (IOException e) {
             // The client went away.
         } finally {
-            concurrent.decrementAndGet();
+            if (!ended) {
+                concurrent.decrementAndGet();
+            }
         }
     }
 

@@ -24,6 +24,20 @@ class RateLimiterTest {
     }
 
     @Test
+    void tryAcquireTakesOnlyAFreeSlotAndNeverWaits() throws Exception {
+        RateLimiter limiter = new RateLimiter(30, ticker);
+        assertThat(limiter.tryAcquire()).isTrue();
+        assertThat(limiter.tryAcquire()).isFalse();
+        ticker.advance(Duration.ofMillis(1999));
+        assertThat(limiter.tryAcquire()).isFalse();
+        ticker.advance(Duration.ofMillis(1));
+        assertThat(limiter.tryAcquire()).isTrue();
+        // A refused try took nothing: the next waiting caller gets the slot 2 s after the last one taken.
+        limiter.acquire();
+        assertThat(ticker.sleeps()).containsExactly(Duration.ofSeconds(2).toNanos());
+    }
+
+    @Test
     void idleTimeIsNotBankedIntoABurst() throws Exception {
         RateLimiter limiter = new RateLimiter(60, ticker);
         limiter.acquire();
