@@ -19,6 +19,8 @@ public final class CommandWriter {
     public static final int MAX_SASL_LINE = 12288;
 
     private static final int BUFFER_SIZE = 64 * 1024;
+    /** Content runs this long are written from the caller's array rather than copied into the buffer. */
+    private static final int DIRECT_WRITE = BUFFER_SIZE / 2;
     /** A BDAT chunk buffer up to this size is kept for the next message, so small messages allocate none. */
     static final int KEPT_CHUNK_BUFFER = 64 * 1024;
     private static final byte[] CRLF = {'\r', '\n'};
@@ -125,9 +127,15 @@ public final class CommandWriter {
     /**
      * Buffers octets. When they do not fit, the buffer is topped up and sent before the rest: what was buffered
      * (a {@code BDAT} command, say) leaves in the same write as the first content after it, never as a segment
-     * of its own; whole buffers' worth then go straight from the caller's array.
+     * of its own. Runs of at least {@value #DIRECT_WRITE} octets that find the buffer empty, or are left after
+     * topping it up, go straight from the caller's array: large content is not copied, and nothing of it waits
+     * in the buffer for a flush (a server can answer a BDAT chunk only once all of it has arrived).
      */
     private void put(byte[] b, int off, int len) throws IOException {
+        if (count == 0 && len >= DIRECT_WRITE) {
+            socketOut.write(b, off, len);
+            return;
+        }
         int room = buffer.length - count;
         if (len <= room) {
             System.arraycopy(b, off, buffer, count, len);
@@ -139,7 +147,7 @@ public final class CommandWriter {
         sendBuffer();
         off += room;
         len -= room;
-        if (len >= buffer.length) {
+        if (len >= DIRECT_WRITE) {
             socketOut.write(b, off, len);
         } else {
             System.arraycopy(b, off, buffer, 0, len);

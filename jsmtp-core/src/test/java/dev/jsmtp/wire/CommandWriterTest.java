@@ -131,6 +131,23 @@ class CommandWriterTest {
     }
 
     @Test
+    void largeWritesAfterTheFirstGoStraightToTheSocketAndNothingWaitsForAFlush() throws IOException {
+        // A BDAT chunk written in 64 KiB pieces: the command and the first piece leave together, every later
+        // piece (the second less what topped up the buffer) in its own write, and once the last piece is written
+        // the whole chunk is on the socket, with no flush.
+        byte[] piece = new byte[65_520];
+        java.util.Arrays.fill(piece, (byte) 'z');
+        writer.write("BDAT " + 16 * piece.length);
+        for (int i = 0; i < 16; i++) {
+            writer.data().write(piece, 0, piece.length);
+        }
+        assertThat((long) socket.bytes.size()).isEqualTo(writer.bytesWritten());
+        assertThat(socket.lengths).hasSize(16);
+        assertThat(socket.lengths.get(0)).isEqualTo(64 * 1024);
+        assertThat(socket.text()).startsWith("BDAT 1048320\r\nzzz");
+    }
+
+    @Test
     void singleOctetsAndSmallWritesOverflowingTheBufferKeepTheirOrder() throws IOException {
         java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
         java.util.Random random = new java.util.Random(7);
