@@ -1,6 +1,5 @@
 package dev.jsmtp.cli;
 
-import dev.jsmtp.BodyType;
 import dev.jsmtp.Envelope;
 import dev.jsmtp.Escaping;
 import dev.jsmtp.MessageContent;
@@ -19,19 +18,13 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code jsmtp load}: a load generator in the style of Postfix's smtp-source, sending many RFC 5321 mail
@@ -136,7 +129,7 @@ public final class LoadCommand implements Callable<Integer> {
         LoadMessage message = LoadMessage.of(from, envelope.forwardPaths().get(0).toString(), size);
         MessageContent content = message.content();
 
-        Tally tally = new Tally(messages);
+        LoadTally tally = new LoadTally(messages);
         AtomicInteger next = new AtomicInteger();
         List<Thread> workers = new ArrayList<>();
         long start = System.nanoTime();
@@ -179,7 +172,7 @@ public final class LoadCommand implements Callable<Integer> {
      * connection is opened again.
      */
     private static void work(SmtpClient client, Envelope envelope, MessageContent content, int window,
-                             AtomicInteger next, Tally tally) {
+                             AtomicInteger next, LoadTally tally) {
         SmtpConnection connection = null;
         boolean oneAtATime = window == 1 || !PipelinedBatch.fits(content);
         List<Integer> indices = new ArrayList<>(window);
@@ -223,7 +216,7 @@ public final class LoadCommand implements Callable<Integer> {
     }
 
     private static void sendAlone(SmtpConnection connection, Envelope envelope, MessageContent content, int index,
-                                  Tally tally) {
+                                  LoadTally tally) {
         long turnsBefore = turns(connection);
         long t0 = System.nanoTime();
         try {
@@ -236,7 +229,7 @@ public final class LoadCommand implements Callable<Integer> {
 
     /** Sends the messages in one flight; returns those the server did not take, to be sent alone. */
     private static List<Integer> sendBatch(Session session, Envelope envelope, MessageContent content,
-                                           List<Integer> indices, Tally tally) {
+                                           List<Integer> indices, LoadTally tally) {
         List<PipelinedBatch.Item> items = new ArrayList<>(indices.size());
         for (int i = 0; i < indices.size(); i++) {
             items.add(new PipelinedBatch.Item(envelope, content));
@@ -333,265 +326,6 @@ public final class LoadCommand implements Callable<Integer> {
             return Envelope.of(from, to);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--from/--to-domain: " + e.getMessage());
-        }
-    }
-
-    /** Per-message outcomes, written by the connection threads, each into its own slot. */
-    static final class Tally {
-        private final long[] latencyNanos;
-        private final long[] turns;
-        private final boolean[] ok;
-        private final AtomicInteger refusedRecipients = new AtomicInteger();
-        private final AtomicReference<String> firstError = new AtomicReference<>();
-        private final AtomicReference<SmtpException> firstException = new AtomicReference<>();
-        private volatile boolean anyPermanent;
-
-        Tally(int total) {
-            latencyNanos = new long[total];
-            turns = new long[total];
-            ok = new boolean[total];
-            Arrays.fill(latencyNanos, -1);
-        }
-
-        int total() {
-            return ok.length;
-        }
-
-        void done(int index, long nanos, long turnCount, SendResult result) {
-            latencyNanos[index] = nanos;
-            turns[index] = turnCount;
-            boolean positive = result.finalReply().isPositive();
-            int refused = result.refused().size();
-            refusedRecipients.addAndGet(refused);
-            ok[index] = positive && refused == 0;
-            if (!ok[index]) {
-                anyPermanent |= !result.finalReply().isTransientNegative()
-                        || result.refused().stream().anyMatch(r -> !r.reply().isTransientNegative());
-                firstError.compareAndSet(null, positive ? "refused recipients: " + result.refused()
-                        : "final reply " + result.finalReply());
-            }
-        }
-
-        void failed(int index, Exception e) {
-            latencyNanos[index] = -1;
-            anyPermanent |= !(e instanceof SmtpException s) || !s.isTransient();
-            if (firstError.compareAndSet(null, Escaping.escape(String.valueOf(e.getMessage())))
-                    && e instanceof SmtpException s) {
-                firstException.set(s);
-            }
-        }
-
-        /** The exception behind the first failure, when the first failure was one. */
-        SmtpException firstException() {
-            return firstException.get();
-        }
-
-        boolean anyPermanent() {
-            return anyPermanent;
-        }
-
-        /** Must be called after every connection thread has ended. */
-        LoadReport report(long elapsedNanos, long messageSize) {
-            long[] sent = Arrays.stream(latencyNanos).filter(n -> n >= 0).sorted().toArray();
-            int succeeded = 0;
-            long turnSum = 0;
-            boolean turnsKnown = true;
-            for (int i = 0; i < ok.length; i++) {
-                succeeded += ok[i] ? 1 : 0;
-                if (latencyNanos[i] >= 0) {
-                    turnsKnown &= turns[i] >= 0;
-                    turnSum += turns[i];
-                }
-            }
-            double seconds = elapsedNanos / 1e9;
-            double turnsPerMessage = turnsKnown && sent.length > 0 ? (double) turnSum / sent.length : Double.NaN;
-            return new LoadReport(ok.length, succeeded, ok.length - succeeded, refusedRecipients.get(), messageSize,
-                    seconds, succeeded / seconds, succeeded * (double) messageSize / seconds,
-                    percentile(sent, 50), percentile(sent, 90), percentile(sent, 99),
-                    sent.length == 0 ? Double.NaN : sent[sent.length - 1] / 1e6, turnsPerMessage, firstError.get());
-        }
-
-        /** Nearest-rank percentile in milliseconds. */
-        private static double percentile(long[] sorted, int p) {
-            if (sorted.length == 0) {
-                return Double.NaN;
-            }
-            int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-            return sorted[Math.max(0, rank - 1)] / 1e6;
-        }
-    }
-
-    /** What one run measured. Latencies are in milliseconds; NaN where nothing was measured. */
-    record LoadReport(int messages, int succeeded, int failed, int refusedRecipients, long messageSize,
-                      double seconds, double messagesPerSecond, double bytesPerSecond, double p50, double p90,
-                      double p99, double max, double turnsPerMessage, String firstError) {
-
-        String toText() {
-            return String.format(Locale.ROOT, "messages %d sent %d failed %d refused-recipients %d size %d%n"
-                            + "time %.3f s  %.1f messages/s  %s/s%n"
-                            + "latency ms p50 %s p90 %s p99 %s max %s%n"
-                            + "client turns per message %s",
-                    messages, succeeded, failed, refusedRecipients, messageSize, seconds, messagesPerSecond,
-                    bytes(bytesPerSecond), text(p50), text(p90), text(p99), text(max), text(turnsPerMessage));
-        }
-
-        /** Three decimals, or a dash where nothing was measured (no message got a reply). */
-        private static String text(double d) {
-            return Double.isFinite(d) ? String.format(Locale.ROOT, "%.3f", d) : "-";
-        }
-
-        String toJson() {
-            return String.format(Locale.ROOT, "{\"messages\":%d,\"succeeded\":%d,\"failed\":%d,"
-                            + "\"refusedRecipients\":%d,\"messageSize\":%d,\"seconds\":%s,\"messagesPerSecond\":%s,"
-                            + "\"bytesPerSecond\":%s,\"latencyMs\":{\"p50\":%s,\"p90\":%s,\"p99\":%s,\"max\":%s},"
-                            + "\"clientTurnsPerMessage\":%s,\"firstError\":%s}",
-                    messages, succeeded, failed, refusedRecipients, messageSize, num(seconds),
-                    num(messagesPerSecond), num(bytesPerSecond), num(p50), num(p90), num(p99), num(max),
-                    num(turnsPerMessage), firstError == null ? "null" : quote(firstError));
-        }
-
-        private static String num(double d) {
-            return Double.isFinite(d) ? String.format(Locale.ROOT, "%.6g", d) : "null";
-        }
-
-        private static String quote(String s) {
-            StringBuilder b = new StringBuilder("\"");
-            for (char c : s.toCharArray()) {
-                if (c == '"' || c == '\\') {
-                    b.append('\\').append(c);
-                } else if (c < 0x20) {
-                    b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                } else {
-                    b.append(c);
-                }
-            }
-            return b.append('"').toString();
-        }
-
-        private static String bytes(double perSecond) {
-            return perSecond >= 1e6 ? String.format(Locale.ROOT, "%.1f MB", perSecond / 1e6)
-                    : String.format(Locale.ROOT, "%.1f kB", perSecond / 1e3);
-        }
-    }
-
-    /**
-     * The generated message: a short header and CRLF lines of 76 letters and digits, exactly {@code size} octets
-     * (or the header alone when {@code size} is smaller). Held in memory up to 1 MiB, streamed beyond.
-     */
-    record LoadMessage(byte[] header, long size) {
-
-        private static final int LINE = 78;
-        private static final byte[] BLOCK = block();
-
-        static LoadMessage of(String from, String to, long size) {
-            byte[] header = ("From: <" + from + ">\r\nTo: <" + to + ">\r\nSubject: jsmtp load\r\n"
-                    + "Message-ID: <load@jsmtp.invalid>\r\nMIME-Version: 1.0\r\n"
-                    + "Content-Type: text/plain; charset=us-ascii\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-            // A body of one octet could only be a lone CR or LF: make it a whole empty line.
-            long total = size == header.length + 1 ? size + 1 : Math.max(size, header.length);
-            return new LoadMessage(header, total);
-        }
-
-        MessageContent content() {
-            if (size <= 1 << 20) {
-                try {
-                    return MessageContent.of(stream().readAllBytes());
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-            // CRLF lines by construction (the sizes test checks it), so BDAT sends them without a line scan.
-            return MessageContent.of(this::stream, OptionalLong.of(size), BodyType.SEVEN_BIT, false, true);
-        }
-
-        InputStream stream() {
-            return new InputStream() {
-                private long position;
-
-                @Override
-                public int read() {
-                    byte[] one = new byte[1];
-                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-                }
-
-                /**
-                 * Writes straight from the header and the shared block (whole 64 KiB runs, no copy), so that what
-                 * is measured is the client and not this generator; only the last three octets go through read().
-                 */
-                @Override
-                public long transferTo(java.io.OutputStream out) throws IOException {
-                    long total = 0;
-                    long untouched = Math.min(size, Math.max(size - 3, header.length));
-                    while (position < untouched) {
-                        long p = position;
-                        int run;
-                        if (p < header.length) {
-                            run = (int) Math.min(untouched - p, header.length - p);
-                            out.write(header, (int) p, run);
-                        } else {
-                            int at = (int) ((p - header.length) % BLOCK.length);
-                            run = (int) Math.min(untouched - p, BLOCK.length - at);
-                            out.write(BLOCK, at, run);
-                        }
-                        position += run;
-                        total += run;
-                    }
-                    byte[] tail = new byte[3];
-                    for (int n; (n = read(tail, 0, tail.length)) > 0; total += n) {
-                        out.write(tail, 0, n);
-                    }
-                    return total;
-                }
-
-                @Override
-                public int read(byte[] b, int off, int len) {
-                    if (position >= size) {
-                        return -1;
-                    }
-                    int n = (int) Math.min(len, size - position);
-                    for (int done = 0; done < n; ) {
-                        long p = position + done;
-                        int run;
-                        if (p < header.length) {
-                            run = (int) Math.min(n - done, header.length - p);
-                            System.arraycopy(header, (int) p, b, off + done, run);
-                        } else {
-                            int at = (int) ((p - header.length) % BLOCK.length);
-                            run = Math.min(n - done, BLOCK.length - at);
-                            System.arraycopy(BLOCK, at, b, off + done, run);
-                        }
-                        done += run;
-                    }
-                    finishLastLine(b, off, n);
-                    position += n;
-                    return n;
-                }
-
-                /** The last two octets are CRLF, and the one before them is not a lone CR. */
-                private void finishLastLine(byte[] b, int off, int n) {
-                    for (long p = Math.max(position, Math.max(size - 3, header.length)); p < position + n; p++) {
-                        int i = off + (int) (p - position);
-                        if (p == size - 1) {
-                            b[i] = '\n';
-                        } else if (p == size - 2) {
-                            b[i] = '\r';
-                        } else if (b[i] == '\r') {
-                            b[i] = 'x';
-                        }
-                    }
-                }
-            };
-        }
-
-        private static byte[] block() {
-            String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-            byte[] block = new byte[LINE * 840];
-            for (int i = 0; i < block.length; i++) {
-                int column = i % LINE;
-                block[i] = (byte) (column == LINE - 2 ? '\r' : column == LINE - 1 ? '\n'
-                        : alphabet.charAt((i / LINE + column) % alphabet.length()));
-            }
-            return block;
         }
     }
 }

@@ -181,7 +181,7 @@ class LoadCommandTest {
 
     @Test
     void generatedMessagesHaveTheExactSizeInCrlfLinesEvenWhenStreamed() throws IOException {
-        int header = LoadCommand.LoadMessage.of("a@example.org", "b@example.org", 1).header().length;
+        int header = LoadMessage.of("a@example.org", "b@example.org", 1).header().length;
         java.util.List<Long> sizes = new java.util.ArrayList<>(java.util.List.of(1L, 4096L, (1L << 20) + 77));
         for (long delta = -3; delta < 240; delta++) {
             sizes.add(header + delta);
@@ -191,7 +191,7 @@ class LoadCommandTest {
             sizes.add(header + 65520L * 17 + delta);
         }
         for (long size : sizes) {
-            LoadCommand.LoadMessage message = LoadCommand.LoadMessage.of("a@example.org", "b@example.org", size);
+            LoadMessage message = LoadMessage.of("a@example.org", "b@example.org", size);
             byte[] bytes = message.stream().readAllBytes();
             long expected = Math.max(size, message.header().length);
             if (size == message.header().length + 1) {
