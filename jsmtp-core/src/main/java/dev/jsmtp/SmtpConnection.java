@@ -61,6 +61,13 @@ public interface SmtpConnection extends Closeable {
     /** True while the connection is open and no error has made it unusable. */
     boolean isUsable();
 
+    /**
+     * Client turns so far on this connection: flights of commands (and content) written between two waits for
+     * replies. Over a network each costs a round trip, so this is what PIPELINING (RFC 2920) and CHUNKING
+     * (RFC 3030) save; compare it before and after a send.
+     */
+    long clientTurns();
+
     /** Sends QUIT (best effort, within the QUIT timeout) and closes the socket. */
     @Override
     void close();

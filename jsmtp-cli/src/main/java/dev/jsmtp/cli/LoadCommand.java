@@ -254,10 +254,9 @@ public final class LoadCommand implements Callable<Integer> {
         return alone;
     }
 
-    /** Client turns so far; -1 when the connection does not count them. */
+    /** Client turns so far on the connection. */
     private static long turns(SmtpConnection connection) {
-        // Session.clientTurns() is public but lives in a package the core does not export.
-        return connection instanceof Session session ? session.clientTurns() : -1;
+        return connection.clientTurns();
     }
 
     private void checkOptions() {

@@ -376,7 +376,7 @@ public final class Session implements SmtpConnection {
         return state != SessionState.CLOSED && !io.isClosed();
     }
 
-    /** Client turns so far on this connection (bursts of writes between two reads). */
+    @Override
     public long clientTurns() {
         return io.turns();
     }

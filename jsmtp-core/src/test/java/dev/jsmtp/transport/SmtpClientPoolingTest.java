@@ -6,6 +6,7 @@ import dev.jsmtp.RetryPolicy;
 import dev.jsmtp.SendFuture;
 import dev.jsmtp.SendOutcome;
 import dev.jsmtp.SmtpClient;
+import dev.jsmtp.SmtpConnection;
 import dev.jsmtp.TlsMode;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +36,24 @@ class SmtpClientPoolingTest {
             assertThat(server.connections()).isEqualTo(1);
             assertThat(server.quits()).isEqualTo(1);
             assertThat(server.deliveries()).hasSize(3);
+        }
+    }
+
+    @Test
+    void aConnectionCountsItsClientTurnsOnePerMessageWithPipeliningAndChunking() throws Exception {
+        try (FakeSmtpServer modern = FakeSmtpServer.modern(); FakeSmtpServer lockStep = FakeSmtpServer.lockStep();
+             SmtpClient toModern = client(modern).build(); SmtpClient toLockStep = client(lockStep).build();
+             SmtpConnection pipelined = toModern.connect(SmtpConnection.Stage.AUTH);
+             SmtpConnection oneByOne = toLockStep.connect(SmtpConnection.Stage.AUTH)) {
+            Envelope envelope = Envelope.of("a@example.org", "b@example.org", "c@example.org");
+            MessageContent content = MessageContent.of("Subject: x\r\n\r\nx\r\n");
+            long before = pipelined.clientTurns();
+            pipelined.send(envelope, content);
+            assertThat(pipelined.clientTurns() - before).isEqualTo(1);
+            // Without extensions: MAIL, two RCPT, DATA and the content each wait for a reply.
+            before = oneByOne.clientTurns();
+            oneByOne.send(envelope, content);
+            assertThat(oneByOne.clientTurns() - before).isEqualTo(5);
         }
     }
 
