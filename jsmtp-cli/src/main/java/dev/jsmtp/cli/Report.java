@@ -84,11 +84,7 @@ final class Report {
         }
         Optional<TlsInfo> tls = c.tls();
         if (json) {
-            Map<String, Object> o = new LinkedHashMap<>();
-            o.put("sent", false);
-            o.put("exitCode", ExitCode.OK);
-            o.put("server", server);
-            o.put("quitAfter", stage);
+            Map<String, Object> o = stoppedJson(stage);
             o.put("extensions", new ArrayList<Object>(extensions));
             o.put("tls", tls.map(t -> (Object) Map.<String, Object>of("protocol", t.protocol(),
                     "cipherSuite", t.cipherSuite())).orElse(null));
@@ -115,14 +111,20 @@ final class Report {
         return ExitCode.OK;
     }
 
+    /** The JSON fields every --quit-after run prints: nothing was sent, on purpose. */
+    private Map<String, Object> stoppedJson(String stage) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("sent", false);
+        o.put("exitCode", ExitCode.OK);
+        o.put("server", server);
+        o.put("quitAfter", stage);
+        return o;
+    }
+
     /** As {@link #stopped(String, Reply)}, after RCPT with --allow-partial: the refused recipients are listed. */
     int stopped(String stage, Reply last, List<RecipientResult> refused) {
         if (json) {
-            Map<String, Object> o = new LinkedHashMap<>();
-            o.put("sent", false);
-            o.put("exitCode", ExitCode.OK);
-            o.put("server", server);
-            o.put("quitAfter", stage);
+            Map<String, Object> o = stoppedJson(stage);
             o.put("reply", last == null ? null : reply(last));
             o.put("refused", recipients(refused));
             cli.out().println(Json.write(o));
