@@ -258,7 +258,8 @@ final class Messages {
             } else {
                 sender = raw.from().map(Mailbox::path);
                 if (sender.isEmpty()) {
-                    throw CliException.usage("no sender: give --from (the message has no From either)");
+                    throw CliException.usage("no sender: give --from (" + raw.fromProblem()
+                            .map(p -> "the message's " + p).orElse("the message has no From either") + ")");
                 }
             }
             return new Prepared(new Envelope(sender, recipients, null),

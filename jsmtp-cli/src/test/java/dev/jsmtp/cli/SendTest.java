@@ -49,6 +49,17 @@ class SendTest {
     }
 
     @Test
+    void aMessageWhoseFromDoesNotParseSaysSoWhenNoFromIsGiven() throws IOException {
+        Path f = dir.resolve("bad-from.eml");
+        Files.writeString(f, "From: Joe \u0007 <joe@example.org\r\nTo: b@example.org\r\n\r\nhello\r\n");
+        TestCli t = new TestCli(dir);
+        int exit = t.run("send", "--server", "127.0.0.1:1", "--tls", "none", "--eml", f.toString());
+        assertThat(exit).isEqualTo(64);
+        assertThat(t.err()).contains("no sender: give --from (the message's From field does not parse")
+                .doesNotContain("\u0007").doesNotContain("has no From");
+    }
+
+    @Test
     void aRefusedRecipientMeansNothingIsSentAndExit67() throws IOException {
         try (FakeSmtpServer server = new FakeSmtpServer(
                 line -> line.contains("<c@example.org>") ? "550 5.1.1 <c@example.org> unknown" : null)) {

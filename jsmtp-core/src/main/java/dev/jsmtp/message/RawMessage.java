@@ -45,7 +45,7 @@ public final class RawMessage implements AutoCloseable {
     /** What the first reading learnt; shared by a message and its {@link #withoutBcc()} view. */
     private record Scan(Set<Integer> repairs, long size, long bccOctets, BodyType bodyType, boolean utf8Header,
                         boolean utf8OutsideBcc, List<Mailbox> recipients, String recipientError,
-                        Optional<Mailbox> from, List<String> recipientFields) {
+                        Optional<Mailbox> from, String fromError, List<String> recipientFields) {
     }
 
     private RawMessage(Source source, Scan scan, boolean stripBcc) {
@@ -114,6 +114,7 @@ public final class RawMessage implements AutoCloseable {
         List<Mailbox> recipients = new ArrayList<>();
         List<String> recipientFields = new ArrayList<>();
         String recipientError = null;
+        String fromError = null;
         Optional<Mailbox> from = Optional.empty();
         boolean utf8 = false;
         boolean utf8OutsideBcc = false;
@@ -131,7 +132,10 @@ public final class RawMessage implements AutoCloseable {
                     from = authors.isEmpty() ? Optional.empty() : Optional.of(authors.get(0));
                 }
             } catch (IllegalArgumentException e) {
-                if (!name.equals("from") && recipientError == null) {
+                if (name.equals("from")) {
+                    fromError = fromError != null || from.isPresent() ? fromError
+                            : field[0] + " field does not parse: " + e.getMessage();
+                } else if (recipientError == null) {
                     recipientError = field[0] + " field does not parse: " + e.getMessage();
                 }
             }
@@ -139,7 +143,8 @@ public final class RawMessage implements AutoCloseable {
         BodyType type = octets.nul ? BodyType.BINARY_MIME : octets.eightBit ? BodyType.EIGHT_BIT_MIME
                 : BodyType.SEVEN_BIT;
         return new Scan(repairs, octets.count, first.bccOctets(), type, utf8, utf8OutsideBcc,
-                List.copyOf(recipients), recipientError, from, List.copyOf(recipientFields));
+                List.copyOf(recipients), recipientError, from, from.isPresent() ? null : fromError,
+                List.copyOf(recipientFields));
     }
 
     /**
@@ -165,6 +170,11 @@ public final class RawMessage implements AutoCloseable {
     /** The first mailbox of the From field; empty when there is none or it does not parse. */
     public Optional<Mailbox> from() {
         return scan.from();
+    }
+
+    /** Why {@link #from()} is empty although the message has a From field: it does not parse (escaped). */
+    public Optional<String> fromProblem() {
+        return Optional.ofNullable(scan.fromError()).map(Escaping::escape);
     }
 
     /** The same message without its Bcc fields; recipients are unchanged. */

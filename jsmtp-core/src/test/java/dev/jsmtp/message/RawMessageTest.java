@@ -154,6 +154,20 @@ class RawMessageTest {
     }
 
     @Test
+    void anUnparsableFromFieldIsToldApartFromAMissingOne() throws Exception {
+        RawMessage bad = RawMessage.read(in("From: Joe \u0007 <joe@example.org\nTo: b@example.org\n\nx\n"));
+        assertThat(bad.from()).isEmpty();
+        assertThat(bad.fromProblem()).hasValueSatisfying(p -> assertThat(p).startsWith("From field does not parse")
+                .doesNotContain("\u0007"));
+        RawMessage none = RawMessage.read(in("To: b@example.org\n\nx\n"));
+        assertThat(none.from()).isEmpty();
+        assertThat(none.fromProblem()).isEmpty();
+        RawMessage good = RawMessage.read(in("From: a@example.org\nFrom: x y z\nTo: b@example.org\n\nx\n"));
+        assertThat(good.from()).map(m -> m.path().toString()).hasValue("a@example.org");
+        assertThat(good.fromProblem()).isEmpty();
+    }
+
+    @Test
     void largeInputIsSpooledToATemporaryFileAndDeletedOnClose() throws Exception {
         StringBuilder body = new StringBuilder();
         for (int i = 0; i < 5000; i++) {
