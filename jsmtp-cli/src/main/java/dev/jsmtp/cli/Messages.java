@@ -237,8 +237,17 @@ final class Messages {
     /** As {@link #raw(byte[], Optional, List, boolean, boolean)}, for a message already read. */
     static Prepared raw(RawMessage raw, Optional<String> from, List<String> to, boolean addHeaderRecipients,
                         boolean removeBcc) throws CliException {
+        return raw(raw, from, to, addHeaderRecipients, removeBcc, "--from", "--to");
+    }
+
+    /**
+     * As {@link #raw(RawMessage, Optional, List, boolean, boolean)}, naming the sender and recipients in errors as
+     * the caller's command line does (sendmail mode: {@code -f} and {@code recipient}).
+     */
+    static Prepared raw(RawMessage raw, Optional<String> from, List<String> to, boolean addHeaderRecipients,
+                        boolean removeBcc, String fromLabel, String toLabel) throws CliException {
         try {
-            checkAddresses("--to", to);
+            checkAddresses(toLabel, to);
             List<Path> recipients = new ArrayList<>();
             for (String t : to) {
                 recipients.add(Path.of(t));
@@ -253,12 +262,12 @@ final class Messages {
             }
             Optional<Path> sender;
             if (from.isPresent()) {
-                checkAddresses("--from", List.of(from.get()));
+                checkAddresses(fromLabel, List.of(from.get()));
                 sender = from.get().equals(NULL_PATH) ? Optional.empty() : Optional.of(Path.of(from.get()));
             } else {
                 sender = raw.from().map(Mailbox::path);
                 if (sender.isEmpty()) {
-                    throw CliException.usage("no sender: give --from (" + raw.fromProblem()
+                    throw CliException.usage("no sender: give " + fromLabel + " (" + raw.fromProblem()
                             .map(p -> "the message's " + p).orElse("the message has no From either") + ")");
                 }
             }

@@ -121,7 +121,7 @@ public final class SendmailCommand {
         if (a.extractRecipients()) {
             recipients.addAll(BareNames.addresses(raw.recipientFields(), domain));
         }
-        Prepared prepared = Messages.raw(raw, sender, recipients, false, true);
+        Prepared prepared = Messages.raw(raw, sender, recipients, false, true, "-f", "recipient");
         MailParameters.Builder p = MailParameters.builder().notify(a.dsnNotify());
         a.dsnReturn().ifPresent(p::dsnReturn);
         a.envelopeId().ifPresent(p::envelopeId);

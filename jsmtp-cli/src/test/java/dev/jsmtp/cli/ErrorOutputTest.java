@@ -64,6 +64,17 @@ class ErrorOutputTest {
     }
 
     @Test
+    void sendmailModeNamesABadRecipientArgumentAsARecipientNotAnOption() throws IOException {
+        try (FakeSmtpServer server = new FakeSmtpServer(line -> null)) {
+            TestCli t = sendmail(server, "Subject: hi\n\nhello\n", "-i", "b\u0007@example.org");
+            assertThat(t.exit).as(t.err()).isIn(ExitCode.USAGE, ExitCode.DATA_ERROR);
+            assertSafe(t);
+            assertThat(t.err()).contains("recipient").doesNotContain("--to");
+            assertThat(server.received).isEmpty();
+        }
+    }
+
+    @Test
     void aControlCharacterTheUserTypedIsEscapedToo() throws IOException {
         try (FakeSmtpServer server = new FakeSmtpServer(line -> null)) {
             TestCli t = send(server.address(), "--header", "Bad\u001b[2J");
