@@ -50,12 +50,15 @@ class PoolEdgeCaseTest {
         return server.deliveries().stream().map(d -> d.to().get(0)).toList();
     }
 
-    @Test
-    void aPipelinedMessageCancelledWhileWaitingForTheRateLimitIsNeverSent() throws Exception {
-        CountDownLatch sleeping = new CountDownLatch(1);
-        CountDownLatch wake = new CountDownLatch(1);
-        AtomicInteger sleeps = new AtomicInteger();
-        Ticker blocking = new Ticker() {
+    /** How a test's ticker waits; its clock stays the fake one. */
+    @FunctionalInterface
+    private interface Sleep {
+        void sleep(long nanos) throws InterruptedException;
+    }
+
+    /** The fake clock with a sleep of the test's own, to hold a sender thread where the test wants it. */
+    private Ticker sleepingAs(Sleep sleep) {
+        return new Ticker() {
             @Override
             public long nanoTime() {
                 return ticker.nanoTime();
@@ -63,13 +66,23 @@ class PoolEdgeCaseTest {
 
             @Override
             public void sleep(long nanos) throws InterruptedException {
-                if (sleeps.incrementAndGet() == 1) {
-                    sleeping.countDown();
-                    assertThat(wake.await(10, TimeUnit.SECONDS)).isTrue();
-                }
-                ticker.sleep(nanos);
+                sleep.sleep(nanos);
             }
         };
+    }
+
+    @Test
+    void aPipelinedMessageCancelledWhileWaitingForTheRateLimitIsNeverSent() throws Exception {
+        CountDownLatch sleeping = new CountDownLatch(1);
+        CountDownLatch wake = new CountDownLatch(1);
+        AtomicInteger sleeps = new AtomicInteger();
+        Ticker blocking = sleepingAs(nanos -> {
+            if (sleeps.incrementAndGet() == 1) {
+                sleeping.countDown();
+                assertThat(wake.await(10, TimeUnit.SECONDS)).isTrue();
+            }
+            ticker.sleep(nanos);
+        });
         try (FakeSmtpServer server = FakeSmtpServer.modern();
              PooledTransport t = transport(server, null, 1, 100, 60, 8, blocking)) {
             t.sendAsync(PooledTransportTest.message(1)).get(10, TimeUnit.SECONDS);
@@ -192,18 +205,10 @@ class PoolEdgeCaseTest {
     @Test
     void closingTheClientEndsARetryWaitingOutItsBackoff() throws Exception {
         CountDownLatch sleeping = new CountDownLatch(1);
-        Ticker blocking = new Ticker() {
-            @Override
-            public long nanoTime() {
-                return ticker.nanoTime();
-            }
-
-            @Override
-            public void sleep(long nanos) throws InterruptedException {
-                sleeping.countDown();
-                new CountDownLatch(1).await(30, TimeUnit.SECONDS); // a long backoff, cut short only by close()
-            }
-        };
+        Ticker blocking = sleepingAs(nanos -> {
+            sleeping.countDown();
+            new CountDownLatch(1).await(30, TimeUnit.SECONDS); // a long backoff, cut short only by close()
+        });
         try (FakeSmtpServer server = FakeSmtpServer.modern()) {
             server.hook((c, line) -> line.startsWith("MAIL") ? "451 4.3.0 try later" : null);
             PooledTransport t = transport(server, null, 1, 100, 0, 1, blocking);
